@@ -1,0 +1,50 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// Browser tests drive Debian's Chromium (never `playwright install`: no downloads here).
+// Two servers from the production build: one on an empty database (first-run setup), one
+// with the demo organisation. Each run starts from fresh data folders.
+const run = `${process.env.TMPDIR ?? '/tmp'}/koers-e2e-${Date.now().toString(36)}`;
+const server = (port: number, demo: boolean) => ({
+	command: `node src/scripts/start.js`,
+	port,
+	reuseExistingServer: false,
+	timeout: 120_000,
+	env: {
+		PORT: String(port),
+		HOST: '127.0.0.1',
+		KOERS_DATA_DIR: `${run}-${port}`,
+		KOERS_DEMO: demo ? '1' : '0'
+	}
+});
+
+export const EMPTY = 'http://127.0.0.1:4173';
+export const DEMO = 'http://127.0.0.1:4174';
+
+export default defineConfig({
+	testDir: 'tests',
+	testMatch: '**/*.e2e.ts',
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	timeout: 60_000,
+	reporter: [['list']],
+	outputDir: 'test-results',
+	use: {
+		...devices['Desktop Chrome'],
+		locale: 'en-GB',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
+		}
+	},
+	webServer: [server(4173, false), server(4174, true)]
+});

@@ -1,0 +1,53 @@
+import { error, redirect, type Handle, type ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { authenticate } from '$lib/server/auth';
+import { needsSetup } from '$lib/server/organisations';
+import { me } from '$lib/server/people';
+import { start } from '$lib/server/runtime';
+
+export const init: ServerInit = async () => {
+	await start();
+};
+
+const i18n: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		return resolve(event, {
+			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
+		});
+	});
+
+const auth: Handle = async ({ event, resolve }) => {
+	event.locals.claims = await authenticate(event);
+	event.locals.user = event.locals.claims ? await me(event.locals.claims) : null;
+	return resolve(event);
+};
+
+const PUBLIC = ['/login', '/setup', '/invite/', '/language', '/offline.html'];
+
+/** Route protection: first-run setup, sign-in, and admin-only pages. */
+const guard: Handle = async ({ event, resolve }) => {
+	const path = event.url.pathname;
+	if (path === '/setup') {
+		if (!(await needsSetup())) redirect(303, '/login');
+		return resolve(event);
+	}
+	if (PUBLIC.some((p) => path.startsWith(p))) return resolve(event);
+	if (await needsSetup()) redirect(303, '/setup');
+	if (path.startsWith('/api/')) return resolve(event); // machine endpoints check their own tokens
+	if (!event.locals.user) {
+		const next = path === '/' ? '' : `?next=${encodeURIComponent(path + event.url.search)}`;
+		redirect(303, `/login${next}`);
+	}
+	// Admin pages: the admin layout answers page views with a 403 page; form posts stop here.
+	if (
+		path.startsWith('/admin') &&
+		event.locals.user.role !== 'admin' &&
+		event.request.method !== 'GET'
+	)
+		error(403, 'forbidden');
+	return resolve(event);
+};
+
+export const handle = sequence(i18n, auth, guard);

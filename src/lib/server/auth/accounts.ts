@@ -1,0 +1,132 @@
+import { hash, verify } from '@node-rs/argon2';
+import { createHash } from 'node:crypto';
+import { db, type Claims, type Queryable } from '../db';
+import { FailureLimiter } from './limiter';
+
+/** Local accounts (the default without Supabase): argon2id hashes in auth.users. */
+
+export interface SignedInUser {
+	id: string;
+	email: string;
+	orgId?: string;
+}
+
+/** Per account: 5 free failures. Per address: 20, since a whole office can share one address. */
+export const accountLimiter = new FailureLimiter(5);
+export const addressLimiter = new FailureLimiter(20);
+const DUMMY_HASH = hash('not a real password, for constant-time misses');
+
+export function hashPassword(password: string) {
+	return hash(password); // argon2id with the library's recommended cost
+}
+
+export function hashToken(token: string) {
+	return createHash('sha256').update(token).digest('hex');
+}
+
+/** Creates an auth user; the caller links it to a person in the same transaction. */
+export async function insertAccount(tx: Queryable, email: string, passwordHash: string) {
+	const [row] = await tx.query<{ id: string }>(
+		`insert into auth.users (email, encrypted_password, email_confirmed_at, raw_app_meta_data)
+		 values ($1, $2, now(), '{"provider":"koers"}'::jsonb) returning id`,
+		[email.toLowerCase(), passwordHash]
+	);
+	return row.id;
+}
+
+export type SignInResult =
+	| { ok: true; user: SignedInUser }
+	| { ok: false; reason: 'invalid' }
+	| { ok: false; reason: 'throttled'; wait: number };
+
+export async function signIn(email: string, password: string, ip: string): Promise<SignInResult> {
+	const account = [email.toLowerCase()];
+	const address = [ip];
+	const waitFor = () => Math.max(accountLimiter.wait(account), addressLimiter.wait(address));
+	const wait = waitFor();
+	if (wait > 0) return { ok: false, reason: 'throttled', wait };
+
+	const [row] = await db().asService((tx) =>
+		tx.query<{ id: string; email: string; hash: string | null; org_id: string | null }>(
+			`select u.id, u.email, u.encrypted_password as hash, p.org_id
+			   from auth.users u join public.person p on p.user_id = u.id
+			  where lower(u.email) = lower($1)`,
+			[email]
+		)
+	);
+	const good = row?.hash
+		? await verify(row.hash, password).catch(() => false)
+		: await verify(await DUMMY_HASH, password).then(() => false);
+	if (!row || !good) {
+		accountLimiter.fail(account);
+		addressLimiter.fail(address);
+		const after = waitFor();
+		return after > 0
+			? { ok: false, reason: 'throttled', wait: after }
+			: { ok: false, reason: 'invalid' };
+	}
+	accountLimiter.succeed(account);
+	await db().asService((tx) =>
+		tx.query('update auth.users set last_sign_in_at = now() where id = $1', [row.id])
+	);
+	return { ok: true, user: { id: row.id, email: row.email, orgId: row.org_id ?? undefined } };
+}
+
+export type InvitationResult =
+	{ ok: true; user: SignedInUser } | { ok: false; reason: 'invalid' | 'email_taken' };
+
+/** The person an open invitation is for, or null when the token is unknown, used or expired. */
+export async function findInvitation(token: string) {
+	const [row] = await db().asService((tx) =>
+		tx.query<{ name: string; email: string; org_name: string }>(
+			`select p.name, p.email, o.name as org_name
+			   from public.invitation i
+			   join public.person p on p.id = i.person_id
+			   join public.organisation o on o.id = i.org_id
+			  where i.token_hash = $1 and i.accepted_at is null and i.expires_at > now()
+			    and p.user_id is null`,
+			[hashToken(token)]
+		)
+	);
+	return row ?? null;
+}
+
+/** Sign-up by invitation: sets the password, links the account to the person, once. */
+export async function acceptInvitation(token: string, password: string): Promise<InvitationResult> {
+	const passwordHash = await hashPassword(password);
+	return db().asService(async (tx) => {
+		const [inv] = await tx.query<{ id: string; person_id: string; org_id: string; email: string }>(
+			`select i.id, i.person_id, i.org_id, p.email
+			   from public.invitation i join public.person p on p.id = i.person_id
+			  where i.token_hash = $1 and i.accepted_at is null and i.expires_at > now()
+			    and p.user_id is null
+			  for update of i`,
+			[hashToken(token)]
+		);
+		if (!inv) return { ok: false, reason: 'invalid' } as const;
+		const taken = await tx.query('select 1 from auth.users where lower(email) = $1', [inv.email]);
+		if (taken.length) return { ok: false, reason: 'email_taken' } as const;
+		const id = await insertAccount(tx, inv.email, passwordHash);
+		await tx.query('update public.person set user_id = $1 where id = $2', [id, inv.person_id]);
+		await tx.query('update public.invitation set accepted_at = now() where id = $1', [inv.id]);
+		return { ok: true, user: { id, email: inv.email, orgId: inv.org_id } } as const;
+	});
+}
+
+/** Changes the signed-in user's own password after checking the current one. */
+export async function changePassword(claims: Claims, current: string, next: string) {
+	const [row] = await db().asService((tx) =>
+		tx.query<{ hash: string }>('select encrypted_password as hash from auth.users where id = $1', [
+			claims.sub
+		])
+	);
+	if (!row?.hash || !(await verify(row.hash, current).catch(() => false))) return false;
+	const nextHash = await hashPassword(next);
+	await db().asService((tx) =>
+		tx.query('update auth.users set encrypted_password = $2, updated_at = now() where id = $1', [
+			claims.sub,
+			nextHash
+		])
+	);
+	return true;
+}

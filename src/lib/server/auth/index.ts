@@ -1,0 +1,87 @@
+import type { Cookies, RequestEvent } from '@sveltejs/kit';
+import type { Claims } from '../db';
+import { runtime } from '../runtime';
+import { signIn as localSignIn, type SignedInUser, type SignInResult } from './accounts';
+import { SESSION_COOKIE, SESSION_HOURS, signSession, verifySession } from './session';
+import { verifySupabaseToken } from './supabase';
+
+/**
+ * One sign-in, two modes. Local accounts (default) keep a signed session cookie; with Supabase
+ * configured, Supabase Auth signs in and its access token is verified here. Either way the rest
+ * of the server only sees verified Claims.
+ */
+
+/** Supabase's server client, loaded only in Supabase mode. */
+async function supabaseClient(cookies: Cookies) {
+	const sb = runtime().config.supabase!;
+	const [{ createServerClient }, { default: WebSocket }] = await Promise.all([
+		import('@supabase/ssr'),
+		import('ws')
+	]);
+	return createServerClient(sb.url, sb.key, {
+		cookies: {
+			getAll: () => cookies.getAll(),
+			setAll: (list) =>
+				list.forEach(({ name, value, options }) =>
+					cookies.set(name, value, { ...options, path: '/' })
+				)
+		},
+		realtime: { transport: WebSocket as never }
+	});
+}
+
+/** The verified claims of this request's sign-in, or null. */
+export async function authenticate(event: RequestEvent): Promise<Claims | null> {
+	const { config, sessionSecret } = runtime();
+	if (config.supabase) {
+		const { data } = await (await supabaseClient(event.cookies)).auth.getSession();
+		const token = data.session?.access_token;
+		return token ? verifySupabaseToken(token, config.supabase) : null;
+	}
+	const token = event.cookies.get(SESSION_COOKIE);
+	return token ? verifySession(token, sessionSecret) : null;
+}
+
+export async function startSession(cookies: Cookies, user: SignedInUser) {
+	const { sessionSecret, config } = runtime();
+	cookies.set(SESSION_COOKIE, await signSession(user, sessionSecret), {
+		path: '/',
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: config.origin?.startsWith('https:') ?? false,
+		maxAge: SESSION_HOURS * 3600
+	});
+}
+
+export async function signIn(
+	event: RequestEvent,
+	email: string,
+	password: string
+): Promise<SignInResult> {
+	if (runtime().config.supabase) {
+		const { data, error } = await (
+			await supabaseClient(event.cookies)
+		).auth.signInWithPassword({
+			email,
+			password
+		});
+		if (error || !data.user) {
+			return error?.status === 429
+				? { ok: false, reason: 'throttled', wait: 60 }
+				: { ok: false, reason: 'invalid' };
+		}
+		return { ok: true, user: { id: data.user.id, email } };
+	}
+	const result = await localSignIn(email, password, event.getClientAddress());
+	if (result.ok) await startSession(event.cookies, result.user);
+	return result;
+}
+
+export async function signOut(event: RequestEvent) {
+	if (runtime().config.supabase) await (await supabaseClient(event.cookies)).auth.signOut();
+	event.cookies.delete(SESSION_COOKIE, { path: '/' });
+}
+
+export function authMode(): 'local' | 'supabase' {
+	return runtime().config.supabase ? 'supabase' : 'local';
+}

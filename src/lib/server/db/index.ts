@@ -1,0 +1,28 @@
+import { mkdir } from 'node:fs/promises';
+import type { Config } from '../config';
+import { pgliteDriver } from './pglite';
+import { createDb, type Db } from './port';
+import { postgresDriver } from './postgres';
+
+export type { Db } from './port';
+export type { Claims, Queryable } from './types';
+
+let current: Db | undefined;
+
+/** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite in a folder. */
+export async function openDb(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Db> {
+	if (config.databaseUrl) return createDb(postgresDriver(config.databaseUrl));
+	const dir = `${config.dataDir}/pgdata`;
+	await mkdir(dir, { recursive: true });
+	return createDb(await pgliteDriver(dir));
+}
+
+/** The database of this server process, set once at start-up. */
+export function db(): Db {
+	if (!current) throw new Error('The database is not open yet (start-up has not run).');
+	return current;
+}
+
+export function useDb(value: Db | undefined) {
+	current = value;
+}

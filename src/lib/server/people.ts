@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { hashToken } from './auth/accounts';
+import { db, type Claims, type Queryable } from './db';
+import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from './db/errors';
+import type { OrgRole, PersonInput } from '$lib/schemas/people';
+
+export interface Profile {
+	id: string;
+	orgId: string;
+	orgName: string;
+	name: string;
+	email: string;
+	role: OrgRole;
+	departmentId: string | null;
+	departmentName: string | null;
+}
+
+export interface PersonRow {
+	id: string;
+	name: string;
+	email: string;
+	role: OrgRole;
+	departmentId: string | null;
+	departmentName: string | null;
+	hasAccount: boolean;
+}
+
+/** The signed-in user's own profile (null when the account has no person in any organisation). */
+export async function me(claims: Claims): Promise<Profile | null> {
+	const [row] = await db().asUser(claims, (tx) =>
+		tx.query<Profile>(
+			`select p.id, p.org_id as "orgId", o.name as "orgName", p.name, p.email, p.role,
+			        p.department_id as "departmentId", d.name as "departmentName"
+			   from person p join organisation o on o.id = p.org_id
+			   left join department d on d.id = p.department_id
+			  where p.user_id = (select auth.uid())`
+		)
+	);
+	return row ?? null;
+}
+
+export function list(claims: Claims): Promise<PersonRow[]> {
+	return db().asUser(claims, (tx) =>
+		tx.query<PersonRow>(
+			`select p.id, p.name, p.email, p.role, p.department_id as "departmentId",
+			        d.name as "departmentName", p.user_id is not null as "hasAccount"
+			   from person p left join department d on d.id = p.department_id
+			  order by lower(p.name)`
+		)
+	);
+}
+
+export type PersonError = 'email_taken' | 'department_unknown' | 'not_found' | 'own_role';
+
+async function newInvitation(tx: Queryable, personId: string) {
+	const token = randomBytes(24).toString('base64url');
+	await tx.query('delete from invitation where person_id = $1 and accepted_at is null', [personId]);
+	await tx.query(
+		`insert into invitation (org_id, person_id, token_hash, created_by)
+		 select p.org_id, p.id, $2, (select id from person where user_id = (select auth.uid()))
+		   from person p where p.id = $1`,
+		[personId, hashToken(token)]
+	);
+	return token;
+}
+
+function personError(e: unknown): PersonError {
+	if (sqlState(e) === UNIQUE_VIOLATION) return 'email_taken';
+	if (sqlState(e) === FOREIGN_KEY_VIOLATION) return 'department_unknown';
+	throw e;
+}
+
+/** Adds a person (admins only, by row level security) and returns a one-time invitation token. */
+export async function create(
+	claims: Claims,
+	input: PersonInput
+): Promise<{ ok: true; id: string; token: string } | { ok: false; error: PersonError }> {
+	try {
+		return await db().asUser(claims, async (tx) => {
+			const [row] = await tx.query<{ id: string }>(
+				`insert into person (org_id, name, email, department_id, role)
+				 values ((select private.org_id()), $1, $2, $3, $4) returning id`,
+				[input.name, input.email, input.departmentId, input.role]
+			);
+			return { ok: true as const, id: row.id, token: await newInvitation(tx, row.id) };
+		});
+	} catch (e) {
+		return { ok: false, error: personError(e) };
+	}
+}
+
+export async function update(
+	claims: Claims,
+	id: string,
+	input: PersonInput
+): Promise<{ ok: true } | { ok: false; error: PersonError }> {
+	try {
+		return await db().asUser(claims, async (tx) => {
+			// Admins cannot change their own role: an organisation always keeps an admin.
+			const own = await tx.query(
+				'select 1 from person where id = $1 and user_id = (select auth.uid()) and role <> $2',
+				[id, input.role]
+			);
+			if (own.length) return { ok: false, error: 'own_role' } as const;
+			// The email is the sign-in name once someone has an account; it stays as it is then.
+			const rows = await tx.query(
+				`update person set name = $2, department_id = $4, role = $5,
+				        email = case when user_id is null then $3 else email end
+				  where id = $1 returning id`,
+				[id, input.name, input.email, input.departmentId, input.role]
+			);
+			return rows.length ? ({ ok: true } as const) : ({ ok: false, error: 'not_found' } as const);
+		});
+	} catch (e) {
+		return { ok: false, error: personError(e) };
+	}
+}
+
+/** A fresh invitation for someone who has no account yet (the old link stops working). */
+export async function reinvite(claims: Claims, id: string): Promise<string | null> {
+	return db().asUser(claims, async (tx) => {
+		const [p] = await tx.query('select id from person where id = $1 and user_id is null', [id]);
+		return p ? newInvitation(tx, id) : null;
+	});
+}
+
+export async function remove(claims: Claims, id: string): Promise<boolean> {
+	const rows = await db().asUser(claims, (tx) =>
+		tx.query('delete from person where id = $1 returning id', [id])
+	);
+	return rows.length > 0;
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { loadConfig, type Config } from './config';
+import { openDb, useDb } from './db';
+import { seedDemo } from './demo';
+
+let state: { config: Config; sessionSecret: string } | undefined;
+
+/** Configuration and secrets of this process, after start-up. */
+export function runtime() {
+	if (!state) throw new Error('Koers has not started yet.');
+	return state;
+}
+
+/**
+ * Start-up: validate the configuration, open the database, apply migrations, seed the demo on
+ * an empty database. Any failure stops the server with a message that says what is wrong.
+ */
+export async function start(env: Record<string, string | undefined> = process.env) {
+	const config = loadConfig(env);
+	const sessionSecret = config.sessionSecret ?? (await localSecret(config.dataDir));
+	const db = await openDb(config);
+	const { applied } = await db.migrate(resolve('supabase'));
+	if (applied.length) console.log(`Koers: applied migrations ${applied.join(', ')}`);
+	useDb(db);
+	state = { config, sessionSecret };
+	if (config.demo) {
+		const demo = await seedDemo(db);
+		if (demo) {
+			console.log('\nKoers demo — Gemeente Voorbeeld. Sign in with:');
+			for (const u of demo)
+				console.log(`  ${u.role.padEnd(6)} ${u.email.padEnd(32)} ${u.password}`);
+			console.log('');
+		}
+	}
+	const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`;
+	console.log(
+		`Koers: database ${where}; sign-in ${config.supabase ? 'Supabase Auth' : 'local accounts'}`
+	);
+	return state;
+}
+
+/** Without KOERS_SESSION_SECRET, a random secret kept in the data folder (one machine). */
+async function localSecret(dataDir: string) {
+	const file = join(dataDir, 'session-secret');
+	try {
+		return (await readFile(file, 'utf8')).trim();
+	} catch {
+		await mkdir(dataDir, { recursive: true });
+		const secret = randomBytes(32).toString('base64url');
+		await writeFile(file, secret, { mode: 0o600 });
+		return secret;
+	}
+}

@@ -1,0 +1,9 @@
+import { error } from '@sveltejs/kit';
+import type { LayoutServerLoad } from './$types';
+
+export const load: LayoutServerLoad = ({ locals }) => {
+	// hooks.server.ts redirects anonymous requests; a signed-in account without a person
+	// (e.g. a Supabase user nobody invited) has no organisation to work in.
+	if (!locals.user) error(403, 'no_profile');
+	return { user: locals.user };
+};

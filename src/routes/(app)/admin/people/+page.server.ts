@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import * as departments from '$lib/server/departments';
+import { formError, formOk, parseForm } from '$lib/server/forms';
+import * as people from '$lib/server/people';
+import { personSchema } from '$lib/schemas/people';
+import type { Actions, PageServerLoad } from './$types';
+
+const idSchema = z.object({ id: z.uuid({ error: 'not_found' }) });
+const updateSchema = personSchema.extend(idSchema.shape);
+
+export const load: PageServerLoad = async ({ locals }) => {
+	const claims = locals.claims!;
+	const [persons, depts] = await Promise.all([people.list(claims), departments.list(claims)]);
+	return { people: persons, departments: depts };
+};
+
+export const actions: Actions = {
+	create: async ({ request, locals, url }) => {
+		const parsed = await parseForm(request, personSchema);
+		if (!parsed.ok) return parsed.failure;
+		const result = await people.create(locals.claims!, parsed.data);
+		if (!result.ok)
+			return formError(
+				parsed.form,
+				result.error,
+				result.error === 'email_taken' ? 'email' : 'departmentId'
+			);
+		return formOk({
+			invite: { name: parsed.data.name, link: `${url.origin}/invite/${result.token}` }
+		});
+	},
+	update: async ({ request, locals }) => {
+		const parsed = await parseForm(request, updateSchema);
+		if (!parsed.ok) return parsed.failure;
+		const { id, ...input } = parsed.data;
+		const result = await people.update(locals.claims!, id, input);
+		if (!result.ok)
+			return formError(
+				parsed.form,
+				result.error,
+				result.error === 'email_taken' ? 'email' : undefined
+			);
+		return formOk({ saved: id });
+	},
+	reinvite: async ({ request, locals, url }) => {
+		const parsed = await parseForm(request, idSchema);
+		if (!parsed.ok) return parsed.failure;
+		const token = await people.reinvite(locals.claims!, parsed.data.id);
+		if (!token) return formError(parsed.form, 'not_found');
+		const person = (await people.list(locals.claims!)).find((p) => p.id === parsed.data.id);
+		return formOk({ invite: { name: person?.name ?? '', link: `${url.origin}/invite/${token}` } });
+	},
+	remove: async ({ request, locals }) => {
+		const parsed = await parseForm(request, idSchema);
+		if (!parsed.ok) return parsed.failure;
+		if (!(await people.remove(locals.claims!, parsed.data.id)))
+			return formError(parsed.form, 'not_found');
+		return formOk({ removed: true });
+	}
+};

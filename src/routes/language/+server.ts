@@ -1,0 +1,25 @@
+import { redirect, type RequestHandler } from '@sveltejs/kit';
+import { z } from 'zod';
+import { cookieMaxAge, cookieName, locales } from '$lib/paraglide/runtime';
+
+const schema = z.object({
+	locale: z.enum(locales),
+	next: z
+		.string()
+		.regex(/^\/(?!\/)/)
+		.catch('/')
+});
+
+/** The language switch: a plain form post that works without JavaScript; kept in a cookie. */
+export const POST: RequestHandler = async ({ request, cookies }) => {
+	const parsed = schema.safeParse(Object.fromEntries(await request.formData().catch(() => [])));
+	if (parsed.success) {
+		cookies.set(cookieName, parsed.data.locale, {
+			path: '/',
+			maxAge: cookieMaxAge,
+			sameSite: 'lax',
+			httpOnly: false
+		});
+	}
+	redirect(303, parsed.success ? parsed.data.next : '/');
+};

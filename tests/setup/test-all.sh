@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `npm test`: every gate, in the order that fails fastest. Installs what the tests need from
+# Debian's packages when it runs as root (Chromium; PostgreSQL when TEST_DATABASE_URL is unset).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+need_apt=()
+if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then need_apt+=(chromium); fi
+if [ -z "${TEST_DATABASE_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+	need_apt+=(postgresql)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+	if [ "$(id -u)" = 0 ]; then
+		echo "▶ installing ${need_apt[*]} from Debian's packages"
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+	else
+		echo "Missing: ${need_apt[*]}. Install with: sudo apt-get install ${need_apt[*]}" >&2
+		echo "(or set CHROMIUM_PATH to a Chromium binary / TEST_DATABASE_URL to a PostgreSQL ≥ 15 superuser URL)" >&2
+		exit 1
+	fi
+fi
+
+echo "▶ type check (svelte-check)"
+npm run --silent check
+echo "▶ lint (prettier, eslint)"
+npm run --silent lint
+echo "▶ unit and database tests (vitest: PGlite and PostgreSQL)"
+npx vitest run
+echo "▶ build"
+npm run --silent build >/dev/null
+echo "▶ browser tests (Playwright, Chromium)"
+npx playwright test
