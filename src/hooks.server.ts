@@ -1,4 +1,10 @@
-import { error, redirect, type Handle, type ServerInit } from '@sveltejs/kit';
+import {
+	error,
+	redirect,
+	type Handle,
+	type HandleServerError,
+	type ServerInit
+} from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { authenticate } from '$lib/server/auth';
@@ -51,3 +57,10 @@ const guard: Handle = async ({ event, resolve }) => {
 };
 
 export const handle = sequence(i18n, auth, guard);
+
+/** Client errors are logged in one line; only real failures get a stack trace. */
+export const handleError: HandleServerError = ({ error: e, event, status, message }) => {
+	if (status >= 500) console.error(e);
+	else console.warn(`${status} ${event.request.method} ${event.url.pathname}: ${message}`);
+	return { message };
+};

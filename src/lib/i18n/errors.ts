@@ -13,6 +13,7 @@ const texts: Record<string, () => string> = {
 	name_taken: m.err_name_taken,
 	department_unknown: m.err_department_unknown,
 	not_found: m.err_not_found,
+	forbidden: m.err_forbidden,
 	own_role: m.err_own_role,
 	wrong_password: m.err_wrong_password,
 	sign_in_invalid: m.err_sign_in_invalid,

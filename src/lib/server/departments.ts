@@ -1,5 +1,5 @@
 import { db, type Claims } from './db';
-import { sqlState, UNIQUE_VIOLATION } from './db/errors';
+import { RLS_VIOLATION, sqlState, UNIQUE_VIOLATION } from './db/errors';
 import type { DepartmentInput, DepartmentKind } from '$lib/schemas/departments';
 
 export interface DepartmentRow {
@@ -19,7 +19,13 @@ export function list(claims: Claims): Promise<DepartmentRow[]> {
 	);
 }
 
-type Result = { ok: true } | { ok: false; error: 'name_taken' | 'not_found' };
+type Result = { ok: true } | { ok: false; error: 'name_taken' | 'not_found' | 'forbidden' };
+
+function departmentError(e: unknown): Result {
+	if (sqlState(e) === UNIQUE_VIOLATION) return { ok: false, error: 'name_taken' };
+	if (sqlState(e) === RLS_VIOLATION) return { ok: false, error: 'forbidden' };
+	throw e;
+}
 
 export async function create(claims: Claims, input: DepartmentInput): Promise<Result> {
 	try {
@@ -31,8 +37,7 @@ export async function create(claims: Claims, input: DepartmentInput): Promise<Re
 		);
 		return { ok: true };
 	} catch (e) {
-		if (sqlState(e) === UNIQUE_VIOLATION) return { ok: false, error: 'name_taken' };
-		throw e;
+		return departmentError(e);
 	}
 }
 
@@ -47,8 +52,7 @@ export async function update(claims: Claims, id: string, input: DepartmentInput)
 		);
 		return rows.length ? { ok: true } : { ok: false, error: 'not_found' };
 	} catch (e) {
-		if (sqlState(e) === UNIQUE_VIOLATION) return { ok: false, error: 'name_taken' };
-		throw e;
+		return departmentError(e);
 	}
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashToken } from './auth/accounts';
 import { db, type Claims, type Queryable } from './db';
-import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from './db/errors';
+import { FOREIGN_KEY_VIOLATION, RLS_VIOLATION, sqlState, UNIQUE_VIOLATION } from './db/errors';
 import type { OrgRole, PersonInput } from '$lib/schemas/people';
 
 export interface Profile {
@@ -50,7 +50,8 @@ export function list(claims: Claims): Promise<PersonRow[]> {
 	);
 }
 
-export type PersonError = 'email_taken' | 'department_unknown' | 'not_found' | 'own_role';
+export type PersonError =
+	'email_taken' | 'department_unknown' | 'not_found' | 'own_role' | 'forbidden';
 
 async function newInvitation(tx: Queryable, personId: string) {
 	const token = randomBytes(24).toString('base64url');
@@ -67,6 +68,7 @@ async function newInvitation(tx: Queryable, personId: string) {
 function personError(e: unknown): PersonError {
 	if (sqlState(e) === UNIQUE_VIOLATION) return 'email_taken';
 	if (sqlState(e) === FOREIGN_KEY_VIOLATION) return 'department_unknown';
+	if (sqlState(e) === RLS_VIOLATION) return 'forbidden';
 	throw e;
 }
 

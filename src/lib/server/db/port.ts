@@ -39,6 +39,7 @@ export function createDb(driver: Driver): Db {
 		kind: driver.kind,
 		asUser: (claims, fn) => {
 			if (claims.role !== 'authenticated' || !claims.sub) throw new Error('not a signed-in user');
+			if (!(claims.exp * 1000 > Date.now())) throw new Error('the sign-in has expired');
 			return withRole(driver, 'authenticated', claims, fn);
 		},
 		asAnon: (fn) => withRole(driver, 'anon', { role: 'anon' }, fn),

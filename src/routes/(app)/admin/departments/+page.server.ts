@@ -15,7 +15,12 @@ export const actions: Actions = {
 		const parsed = await parseForm(request, departmentSchema);
 		if (!parsed.ok) return parsed.failure;
 		const result = await departments.create(locals.claims!, parsed.data);
-		if (!result.ok) return formError(parsed.form, result.error, 'name');
+		if (!result.ok)
+			return formError(
+				parsed.form,
+				result.error,
+				result.error === 'name_taken' ? 'name' : undefined
+			);
 		return formOk({ created: parsed.data.name });
 	},
 	update: async ({ request, locals }) => {
@@ -23,7 +28,12 @@ export const actions: Actions = {
 		if (!parsed.ok) return parsed.failure;
 		const { id, ...input } = parsed.data;
 		const result = await departments.update(locals.claims!, id, input);
-		if (!result.ok) return formError(parsed.form, result.error, 'name');
+		if (!result.ok)
+			return formError(
+				parsed.form,
+				result.error,
+				result.error === 'name_taken' ? 'name' : undefined
+			);
 		return formOk({ saved: id });
 	},
 	remove: async ({ request, locals }) => {

@@ -7,6 +7,11 @@ import type { Actions, PageServerLoad } from './$types';
 
 const idSchema = z.object({ id: z.uuid({ error: 'not_found' }) });
 const updateSchema = personSchema.extend(idSchema.shape);
+/** The field a domain error belongs to (others show above the form). */
+const fieldOf: Partial<Record<people.PersonError, string>> = {
+	email_taken: 'email',
+	department_unknown: 'departmentId'
+};
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const claims = locals.claims!;
@@ -19,12 +24,7 @@ export const actions: Actions = {
 		const parsed = await parseForm(request, personSchema);
 		if (!parsed.ok) return parsed.failure;
 		const result = await people.create(locals.claims!, parsed.data);
-		if (!result.ok)
-			return formError(
-				parsed.form,
-				result.error,
-				result.error === 'email_taken' ? 'email' : 'departmentId'
-			);
+		if (!result.ok) return formError(parsed.form, result.error, fieldOf[result.error]);
 		return formOk({
 			invite: { name: parsed.data.name, link: `${url.origin}/invite/${result.token}` }
 		});
@@ -34,12 +34,7 @@ export const actions: Actions = {
 		if (!parsed.ok) return parsed.failure;
 		const { id, ...input } = parsed.data;
 		const result = await people.update(locals.claims!, id, input);
-		if (!result.ok)
-			return formError(
-				parsed.form,
-				result.error,
-				result.error === 'email_taken' ? 'email' : undefined
-			);
+		if (!result.ok) return formError(parsed.form, result.error, fieldOf[result.error]);
 		return formOk({ saved: id });
 	},
 	reinvite: async ({ request, locals, url }) => {
