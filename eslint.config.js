@@ -12,7 +12,8 @@ export default ts.config(
 			'src/lib/paraglide/',
 			'test-results/',
 			'playwright-report/',
-			'supabase/.temp/'
+			'supabase/.temp/',
+			'.scratch/'
 		]
 	},
 	js.configs.recommended,

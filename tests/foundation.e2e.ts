@@ -104,7 +104,7 @@ test('the person accepts the invitation, sees Dutch and switches to English', as
 	await again.close();
 
 	// Staff see no admin pages.
-	await expect(page.getByRole('link', { name: 'Mensen' })).toHaveCount(0);
+	await expect(page.getByRole('link', { name: 'Beheer' })).toHaveCount(0);
 	const res = await page.goto(`${EMPTY}/admin/people`);
 	expect(res?.status()).toBe(403);
 	await expect(

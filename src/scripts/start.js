@@ -31,6 +31,8 @@ if (!existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mti
 }
 
 const port = Number(process.env.PORT || 3000);
+// Uploads of case data (the import page) may be large; the adapter's default is 512 KB.
+process.env.BODY_SIZE_LIMIT ??= '210M';
 const host = process.env.HOST || '0.0.0.0';
 // Without ORIGIN, take the origin from each request (plain http on this machine or a LAN), so
 // that form posts pass SvelteKit's cross-site check whether opened as localhost or by address.

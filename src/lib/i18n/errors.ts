@@ -19,10 +19,31 @@ const texts: Record<string, () => string> = {
 	sign_in_invalid: m.err_sign_in_invalid,
 	invitation_invalid: m.err_invitation_invalid,
 	already_set_up: m.err_already_set_up,
-	no_profile: m.err_no_profile
+	no_profile: m.err_no_profile,
+	input_empty: m.err_input_empty,
+	input_binary: m.err_input_binary,
+	input_gzip: m.err_input_gzip,
+	input_xml: m.err_input_xml,
+	input_csv: m.err_input_csv,
+	input_no_rows: m.err_input_no_rows,
+	mapping_invalid: m.err_mapping_invalid,
+	upload_missing: m.err_upload_missing,
+	upload_too_large: m.err_upload_too_large,
+	timezone_unknown: m.err_timezone_unknown,
+	row_missing: m.err_row_missing,
+	row_too_long: m.err_row_too_long,
+	row_bad_time: m.err_row_bad_time,
+	row_resolved_before_received: m.err_row_resolved_before_received,
+	number: m.err_number,
+	number_positive: m.err_number_positive,
+	number_whole: m.err_number_whole,
+	number_too_big: m.err_number_too_big,
+	network: m.err_network,
+	org_unknown: m.err_org_unknown
 };
 
 export function errorText(key: string | undefined): string {
 	if (!key) return '';
+	if (key.startsWith('err_')) key = key.slice(4);
 	return (texts[key] ?? m.err_unknown)();
 }

@@ -12,3 +12,34 @@ export const kindLabel = (kind: DepartmentKind) =>
 		back_office: m.kind_back_office,
 		specialist: m.kind_specialist
 	})[kind]();
+
+const fields: Record<string, () => string> = {
+	caseId: m.field_caseId,
+	activity: m.field_activity,
+	timestamp: m.field_timestamp,
+	department: m.field_department,
+	resource: m.field_resource,
+	lifecycle: m.field_lifecycle,
+	received: m.field_received,
+	resolved: m.field_resolved,
+	category: m.field_category,
+	channel: m.field_channel,
+	customer: m.field_customer,
+	location: m.field_location,
+	status: m.field_status,
+	duplicate: m.field_duplicate,
+	reopened: m.field_reopened
+};
+export const fieldLabel = (field: string) => (fields[field] ?? (() => field))();
+
+export const normUnitLabel = (unit: 'calendar_days' | 'working_days') =>
+	({ calendar_days: m.norm_calendar_days, working_days: m.norm_working_days })[unit]();
+
+export const repeatKeyLabel = (
+	key: 'location_category' | 'customer_category' | 'customer_journey'
+) =>
+	({
+		location_category: m.repeat_location_category,
+		customer_category: m.repeat_customer_category,
+		customer_journey: m.repeat_customer_journey
+	})[key]();

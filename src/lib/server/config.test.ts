@@ -29,6 +29,7 @@ describe('loadConfig', () => {
 			databaseUrl: undefined,
 			dataDir: '.koers',
 			sessionSecret: undefined,
+			pseudonymSecret: undefined,
 			demo: true,
 			supabase: undefined
 		});
@@ -42,6 +43,7 @@ describe('loadConfig', () => {
 				DATABASE_URL: 'postgresql://koers:geheim@db.example.nl:5432/koers',
 				KOERS_DATA_DIR: '/var/lib/koers',
 				KOERS_SESSION_SECRET: SECRET,
+				KOERS_PSEUDONYM_SECRET: 'p'.repeat(40),
 				KOERS_DEMO: '0',
 				PUBLIC_SUPABASE_URL: 'https://abc.supabase.co',
 				PUBLIC_SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_123',
@@ -53,6 +55,7 @@ describe('loadConfig', () => {
 			databaseUrl: 'postgresql://koers:geheim@db.example.nl:5432/koers',
 			dataDir: '/var/lib/koers',
 			sessionSecret: SECRET,
+			pseudonymSecret: 'p'.repeat(40),
 			demo: false,
 			supabase: { url: 'https://abc.supabase.co', key: 'sb_publishable_123', jwtSecret: SECRET }
 		});
@@ -72,6 +75,7 @@ describe('loadConfig', () => {
 				DATABASE_URL: '',
 				KOERS_DATA_DIR: '',
 				KOERS_SESSION_SECRET: '',
+				KOERS_PSEUDONYM_SECRET: '',
 				KOERS_DEMO: '',
 				PUBLIC_SUPABASE_URL: '',
 				PUBLIC_SUPABASE_PUBLISHABLE_KEY: '',
@@ -112,6 +116,7 @@ describe('loadConfig', () => {
 			['DATABASE_URL', { DATABASE_URL: 'mysql://x' }, /postgres:\/\//],
 			['DATABASE_URL', { DATABASE_URL: 'localhost:5432' }, /postgres:\/\//],
 			['KOERS_SESSION_SECRET', { KOERS_SESSION_SECRET: 'short' }, /at least 32 characters/],
+			['KOERS_PSEUDONYM_SECRET', { KOERS_PSEUDONYM_SECRET: 'short' }, /at least 32 characters/],
 			['KOERS_DEMO', { KOERS_DEMO: 'yes' }, /expected 0 or 1/],
 			['KOERS_DEMO', { KOERS_DEMO: 'true' }, /expected 0 or 1/],
 			['ORIGIN', { ORIGIN: 'not-a-url' }, /expected a URL like https:\/\//],

@@ -11,35 +11,46 @@ const postgresUrl = z
 const schema = z
 	.object({
 		PORT: optional(z.coerce.number().int().min(1).max(65535)).default(3000),
-		ORIGIN: optional(z.url({ error: 'expected a URL like https://koers.example.nl' })),
+		ORIGIN: optional(
+			z.url({ protocol: /^https?$/, error: 'expected a URL like https://koers.example.nl' })
+		),
 		DATABASE_URL: optional(postgresUrl),
 		KOERS_DATA_DIR: optional(z.string()).default('.koers'),
 		KOERS_SESSION_SECRET: optional(
 			z.string().min(32, 'expected a random string of at least 32 characters')
 		),
+		KOERS_PSEUDONYM_SECRET: optional(
+			z.string().min(32, 'expected a random string of at least 32 characters')
+		),
 		KOERS_DEMO: optional(z.enum(['0', '1'], { error: 'expected 0 or 1' })).default('1'),
-		PUBLIC_SUPABASE_URL: optional(z.url({ error: 'expected https://<project>.supabase.co' })),
+		PUBLIC_SUPABASE_URL: optional(
+			z.url({ protocol: /^https?$/, error: 'expected https://<project>.supabase.co' })
+		),
 		PUBLIC_SUPABASE_PUBLISHABLE_KEY: optional(z.string()),
 		PUBLIC_SUPABASE_ANON_KEY: optional(z.string()),
 		SUPABASE_JWT_SECRET: optional(
 			z.string().min(32, "expected the project's JWT secret (at least 32 characters)")
 		)
 	})
-	.superRefine((env, ctx) => {
-		const key = env.PUBLIC_SUPABASE_PUBLISHABLE_KEY ?? env.PUBLIC_SUPABASE_ANON_KEY;
-		if (env.PUBLIC_SUPABASE_URL && !key)
-			ctx.addIssue({
-				code: 'custom',
-				path: ['PUBLIC_SUPABASE_PUBLISHABLE_KEY'],
-				message: 'required when PUBLIC_SUPABASE_URL is set (or PUBLIC_SUPABASE_ANON_KEY)'
-			});
-		if (key && !env.PUBLIC_SUPABASE_URL)
-			ctx.addIssue({
-				code: 'custom',
-				path: ['PUBLIC_SUPABASE_URL'],
-				message: 'required when a Supabase key is set'
-			});
-	});
+	// `when`: also when another variable is malformed, so that one message names every problem.
+	.superRefine(
+		(env, ctx) => {
+			const key = env.PUBLIC_SUPABASE_PUBLISHABLE_KEY ?? env.PUBLIC_SUPABASE_ANON_KEY;
+			if (env.PUBLIC_SUPABASE_URL && !key)
+				ctx.addIssue({
+					code: 'custom',
+					path: ['PUBLIC_SUPABASE_PUBLISHABLE_KEY'],
+					message: 'required when PUBLIC_SUPABASE_URL is set (or PUBLIC_SUPABASE_ANON_KEY)'
+				});
+			if (key && !env.PUBLIC_SUPABASE_URL)
+				ctx.addIssue({
+					code: 'custom',
+					path: ['PUBLIC_SUPABASE_URL'],
+					message: 'required when a Supabase key is set'
+				});
+		},
+		{ when: () => true }
+	);
 
 export interface Config {
 	port: number;
@@ -47,6 +58,7 @@ export interface Config {
 	databaseUrl?: string;
 	dataDir: string;
 	sessionSecret?: string;
+	pseudonymSecret?: string;
 	demo: boolean;
 	supabase?: { url: string; key: string; jwtSecret?: string };
 }
@@ -59,7 +71,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	if (!parsed.success) {
 		const lines = parsed.error.issues.map((i) => {
 			const name = String(i.path[0] ?? '');
-			const got = env[name] === undefined ? 'not set' : `got "${env[name]}"`;
+			// Never print a secret (or a database URL with its password) to the log.
+			const got =
+				env[name] === undefined
+					? 'not set'
+					: /SECRET|DATABASE_URL|KEY/.test(name)
+						? `got ${env[name]!.length} characters`
+						: `got "${env[name]}"`;
 			return `  ${name}: ${i.message} (${got})`;
 		});
 		throw new ConfigError(`Koers cannot start: bad configuration\n${lines.join('\n')}`);
@@ -72,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		databaseUrl: e.DATABASE_URL,
 		dataDir: e.KOERS_DATA_DIR,
 		sessionSecret: e.KOERS_SESSION_SECRET,
+		pseudonymSecret: e.KOERS_PSEUDONYM_SECRET,
 		demo: e.KOERS_DEMO === '1',
 		supabase:
 			e.PUBLIC_SUPABASE_URL && key

@@ -1,5 +1,6 @@
 import { hashPassword, insertAccount } from './auth/accounts';
 import type { Db } from './db';
+import { seedDemoCases } from './demo-cases';
 import { insertOrganisation } from './organisations';
 
 /**
@@ -23,7 +24,7 @@ const people = [
 	{ name: 'Ravi Peters', email: 'ravi@voorbeeld.nl', role: 'staff', department: 'Vergunningen' }
 ] as const;
 
-export async function seedDemo(db: Db) {
+export async function seedDemo(db: Db, pseudonymSecret: string) {
 	const passwordHash = await hashPassword(DEMO_PASSWORD);
 	return db.asService(async (tx) => {
 		await tx.query('select pg_advisory_xact_lock(20261124)');
@@ -56,6 +57,7 @@ export async function seedDemo(db: Db) {
 				[orgId, userId, p.name, p.email, p.role, deptIds.get(p.department)]
 			);
 		}
+		await seedDemoCases(tx, orgId, pseudonymSecret);
 		return [admin, ...people].map((p) => ({ ...p, password: DEMO_PASSWORD }));
 	});
 }

@@ -121,7 +121,10 @@ export async function update(
 /** A fresh invitation for someone who has no account yet (the old link stops working). */
 export async function reinvite(claims: Claims, id: string): Promise<string | null> {
 	return db().asUser(claims, async (tx) => {
-		const [p] = await tx.query('select id from person where id = $1 and user_id is null', [id]);
+		const [p] = await tx.query(
+			'select id from person where id = $1 and user_id is null and (select private.is_admin())',
+			[id]
+		);
 		return p ? newInvitation(tx, id) : null;
 	});
 }

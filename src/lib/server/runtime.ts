@@ -5,7 +5,7 @@ import { loadConfig, type Config } from './config';
 import { openDb, useDb } from './db';
 import { seedDemo } from './demo';
 
-let state: { config: Config; sessionSecret: string } | undefined;
+let state: { config: Config; sessionSecret: string; pseudonymSecret: string } | undefined;
 
 /** Configuration and secrets of this process, after start-up. */
 export function runtime() {
@@ -18,15 +18,11 @@ export function runtime() {
  * an empty database. Any failure stops the server with a message that says what is wrong.
  */
 export async function start(env: Record<string, string | undefined> = process.env) {
-	const config = loadConfig(env);
-	const sessionSecret = config.sessionSecret ?? (await localSecret(config.dataDir));
-	const db = await openDb(config);
-	const { applied } = await db.migrate(resolve('supabase'));
-	if (applied.length) console.log(`Koers: applied migrations ${applied.join(', ')}`);
+	const { config, db, ...secrets } = await openConfigured(env);
 	useDb(db);
-	state = { config, sessionSecret };
+	state = { config, ...secrets };
 	if (config.demo) {
-		const demo = await seedDemo(db);
+		const demo = await seedDemo(db, secrets.pseudonymSecret);
 		if (demo) {
 			console.log('\nKoers demo — Gemeente Voorbeeld. Sign in with:');
 			for (const u of demo)
@@ -41,9 +37,22 @@ export async function start(env: Record<string, string | undefined> = process.en
 	return state;
 }
 
-/** Without KOERS_SESSION_SECRET, a random secret kept in the data folder (one machine). */
-async function localSecret(dataDir: string) {
-	const file = join(dataDir, 'session-secret');
+/** Configuration, secrets and the migrated database: shared by the server and the CLI. */
+export async function openConfigured(env: Record<string, string | undefined> = process.env) {
+	const config = loadConfig(env);
+	const sessionSecret =
+		config.sessionSecret ?? (await localSecret(config.dataDir, 'session-secret'));
+	const pseudonymSecret =
+		config.pseudonymSecret ?? (await localSecret(config.dataDir, 'pseudonym-secret'));
+	const db = await openDb(config);
+	const { applied } = await db.migrate(resolve('supabase'));
+	if (applied.length) console.error(`Koers: applied migrations ${applied.join(', ')}`);
+	return { config, db, sessionSecret, pseudonymSecret };
+}
+
+/** Without the variable, a random secret kept in the data folder (one machine). */
+async function localSecret(dataDir: string, name: string) {
+	const file = join(dataDir, name);
 	try {
 		return (await readFile(file, 'utf8')).trim();
 	} catch {

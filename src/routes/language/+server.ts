@@ -1,13 +1,11 @@
 import { redirect, type RequestHandler } from '@sveltejs/kit';
 import { z } from 'zod';
 import { cookieMaxAge, cookieName, locales } from '$lib/paraglide/runtime';
+import { safePath } from '$lib/server/safe-path';
 
 const schema = z.object({
 	locale: z.enum(locales),
-	next: z
-		.string()
-		.regex(/^\/(?!\/)/)
-		.catch('/')
+	next: z.string().transform(safePath).catch('/')
 });
 
 /** The language switch: a plain form post that works without JavaScript; kept in a cookie. */

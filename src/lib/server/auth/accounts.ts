@@ -104,9 +104,19 @@ export async function acceptInvitation(token: string, password: string): Promise
 			[hashToken(token)]
 		);
 		if (!inv) return { ok: false, reason: 'invalid' } as const;
-		const taken = await tx.query('select 1 from auth.users where lower(email) = $1', [inv.email]);
-		if (taken.length) return { ok: false, reason: 'email_taken' } as const;
-		const id = await insertAccount(tx, inv.email, passwordHash);
+		// An account nobody is linked to any more (the person was removed) is taken over.
+		const [existing] = await tx.query<{ id: string; linked: boolean }>(
+			`select u.id, exists (select 1 from public.person p where p.user_id = u.id) as linked
+			   from auth.users u where lower(u.email) = $1`,
+			[inv.email]
+		);
+		if (existing?.linked) return { ok: false, reason: 'email_taken' } as const;
+		const id = existing?.id ?? (await insertAccount(tx, inv.email, passwordHash));
+		if (existing)
+			await tx.query(
+				'update auth.users set encrypted_password = $2, updated_at = now() where id = $1',
+				[id, passwordHash]
+			);
 		await tx.query('update public.person set user_id = $1 where id = $2', [id, inv.person_id]);
 		await tx.query('update public.invitation set accepted_at = now() where id = $1', [inv.id]);
 		return { ok: true, user: { id, email: inv.email, orgId: inv.org_id } } as const;

@@ -21,6 +21,25 @@ export async function pgliteDriver(dataDir?: string): Promise<Driver> {
 						(await tx.query<T>(text, params)).rows,
 					exec: async (text: string) => {
 						await tx.exec(text);
+					},
+					copyFrom: async (table: string, columns: string[], csv: string) => {
+						// PGlite reads COPY data from a virtual file, which only the owner role may do.
+						// So the load into a temporary staging table (never a real table: merging
+						// from staging runs under the caller's role and its row level security)
+						// runs as the owner, and the caller's role comes back right after.
+						if (!/^koers_stage_\w+$/.test(table)) throw new Error(`not a staging table: ${table}`);
+						const [{ role }] = (await tx.query<{ role: string }>('select current_user as role'))
+							.rows;
+						await tx.query('reset role');
+						try {
+							await tx.query(
+								`copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`,
+								[],
+								{ blob: new Blob([csv]) }
+							);
+						} finally {
+							await tx.query(`select set_config('role', $1, true)`, [role]);
+						}
 					}
 				} satisfies Queryable)
 			);

@@ -30,6 +30,16 @@ export function postgresDriver(url: string, options: { max?: number } = {}): Dri
 						(await tx.unsafe(text, (params ?? []) as never[])) as unknown as T[],
 					exec: async (text: string) => {
 						await tx.unsafe(text);
+					},
+					copyFrom: async (table: string, columns: string[], csv: string) => {
+						const stream = await tx
+							.unsafe(`copy ${table} (${columns.join(', ')}) from stdin with (format csv)`)
+							.writable();
+						await new Promise<void>((resolve, reject) => {
+							stream.on('error', reject);
+							stream.on('finish', resolve);
+							stream.end(csv);
+						});
 					}
 				} satisfies Queryable)
 			)) as never;

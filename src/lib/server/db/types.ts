@@ -5,6 +5,11 @@ export interface Queryable {
 	query<T = Row>(text: string, params?: unknown[]): Promise<T[]>;
 	/** Runs several statements without parameters (migrations, set-up scripts). */
 	exec(text: string): Promise<void>;
+	/**
+	 * Bulk load: `COPY <table> (<columns>) FROM STDIN WITH (FORMAT csv)` with `csv` as the data.
+	 * Call it once per batch so memory stays flat.
+	 */
+	copyFrom(table: string, columns: string[], csv: string): Promise<void>;
 }
 
 /**

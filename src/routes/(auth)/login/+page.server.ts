@@ -1,13 +1,12 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { signIn } from '$lib/server/auth';
 import { parseForm, type FormFailure } from '$lib/server/forms';
+import { safePath } from '$lib/server/safe-path';
 import { signInSchema } from '$lib/schemas/auth';
 import type { Actions, PageServerLoad } from './$types';
 
-const safeNext = (next: string | null) => (next && /^\/(?!\/)/.test(next) ? next : '/');
-
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.user) redirect(303, safeNext(url.searchParams.get('next')));
+	if (locals.user) redirect(303, safePath(url.searchParams.get('next')));
 };
 
 export const actions: Actions = {
@@ -22,6 +21,6 @@ export const actions: Actions = {
 				? fail(429, { ...answer, message: 'throttled', wait: result.wait })
 				: fail(400, { ...answer, message: 'sign_in_invalid' });
 		}
-		redirect(303, safeNext(event.url.searchParams.get('next')));
+		redirect(303, safePath(event.url.searchParams.get('next')));
 	}
 };

@@ -1,0 +1,35 @@
+import { getLocale } from '$lib/paraglide/runtime';
+
+/** Numbers and durations in the user's language (nl: 1.234,5; en: 1,234.5). */
+export const number = (v: number | null | undefined, digits = 0) =>
+	v === null || v === undefined
+		? '–'
+		: new Intl.NumberFormat(getLocale(), {
+				maximumFractionDigits: digits,
+				minimumFractionDigits: digits
+			}).format(v);
+
+export const percent = (v: number | null | undefined, digits = 1) =>
+	v === null || v === undefined
+		? '–'
+		: new Intl.NumberFormat(getLocale(), {
+				style: 'percent',
+				maximumFractionDigits: digits,
+				minimumFractionDigits: digits
+			}).format(v);
+
+/** Hours as days once they pass two days: what a team says about lead times. */
+export const duration = (
+	hours: number | null | undefined,
+	texts: { hours: string; days: string }
+) =>
+	hours === null || hours === undefined
+		? '–'
+		: hours < 48
+			? `${number(hours, 1)} ${texts.hours}`
+			: `${number(hours / 24, 1)} ${texts.days}`;
+
+export const dateTime = (d: Date | null | undefined) =>
+	d
+		? new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(d)
+		: '–';

@@ -1,0 +1,171 @@
+import type { Queryable } from '../db';
+import type { CaseRecord, EventRecord } from './records';
+
+/**
+ * Loads records through temporary staging tables (COPY, in batches) and merges them into the
+ * case tables in the caller's transaction. Row level security applies to the merge when the
+ * caller runs as a user. Idempotent: a report is keyed by (source, external id), an event by
+ * (report, timestamp, activity); what exists already is left alone.
+ */
+
+const CASE_COLUMNS = [
+	'line',
+	'external_id',
+	'category',
+	'channel',
+	'customer_key',
+	'location_key',
+	'received_at',
+	'resolved_at',
+	'status',
+	'department',
+	'flagged_duplicate',
+	'reopened'
+];
+const EVENT_COLUMNS = [...CASE_COLUMNS, 'occurred_at', 'activity', 'resource', 'lifecycle'];
+const BATCH_ROWS = 20_000;
+
+function cell(v: string | number | boolean | Date | null): string {
+	if (v === null) return '';
+	if (v instanceof Date) return v.toISOString();
+	if (typeof v !== 'string') return String(v);
+	return /[",\n\r]/.test(v) || v === '' ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+function caseCells(r: CaseRecord) {
+	return [
+		r.line,
+		r.externalId,
+		r.category,
+		r.channel,
+		r.customerKey,
+		r.locationKey,
+		r.receivedAt,
+		r.resolvedAt,
+		r.status,
+		r.department,
+		r.flaggedDuplicate,
+		r.reopened
+	];
+}
+
+export class Stager {
+	#lines: string[] = [];
+	#table: string;
+	#columns: string[];
+	staged = 0;
+
+	private constructor(
+		private tx: Queryable,
+		private shape: 'case' | 'event'
+	) {
+		this.#table = shape === 'event' ? 'koers_stage_event' : 'koers_stage_case';
+		this.#columns = shape === 'event' ? EVENT_COLUMNS : CASE_COLUMNS;
+	}
+
+	static async create(tx: Queryable, shape: 'case' | 'event') {
+		await tx.exec(`
+			create temp table if not exists koers_stage_case (
+				line integer, external_id text, category text, channel text, customer_key text,
+				location_key text, received_at timestamptz, resolved_at timestamptz, status text,
+				department text, flagged_duplicate boolean, reopened boolean
+			) on commit drop;
+			create temp table if not exists koers_stage_event (
+				like koers_stage_case, occurred_at timestamptz, activity text, resource text, lifecycle text
+			) on commit drop;`);
+		return new Stager(tx, shape);
+	}
+
+	async add(r: CaseRecord | EventRecord) {
+		const cells = caseCells(r);
+		if (this.shape === 'event') {
+			const e = r as EventRecord;
+			cells.push(e.occurredAt, e.activity, e.resource, e.lifecycle);
+		}
+		this.#lines.push(cells.map(cell).join(','));
+		this.staged++;
+		if (this.#lines.length >= BATCH_ROWS) await this.flush();
+	}
+
+	async flush() {
+		if (!this.#lines.length) return;
+		const csv = this.#lines.join('\n') + '\n';
+		this.#lines = [];
+		await this.tx.copyFrom(this.#table, this.#columns, csv);
+	}
+}
+
+/** Merges the staged rows; returns how many reports and events were added. */
+export async function merge(
+	tx: Queryable,
+	shape: 'case' | 'event',
+	orgId: string,
+	source: string,
+	batchId: string
+): Promise<{ cases: number; events: number }> {
+	const stage = shape === 'event' ? 'koers_stage_event' : 'koers_stage_case';
+	await tx.query(
+		`insert into category (org_id, name)
+		 select distinct $1::uuid, category from ${stage} where category is not null
+		 on conflict (org_id, name) do nothing`,
+		[orgId]
+	);
+	// One report per external id: case rows as given (the first row wins); event logs take
+	// the case attributes of the case's first event and its first and last event times.
+	const caseRows =
+		shape === 'case'
+			? `select distinct on (external_id) * from koers_stage_case order by external_id, line`
+			: `select distinct on (external_id) line, external_id, category, channel, customer_key,
+			          location_key,
+			          coalesce(received_at, min(occurred_at) over w) as received_at,
+			          coalesce(resolved_at, max(occurred_at) over w) as resolved_at,
+			          status, null::text as department, flagged_duplicate, reopened
+			     from koers_stage_event
+			   window w as (partition by external_id)
+			    order by external_id, occurred_at, line`;
+	const [cases] = await tx.query<{ n: number }>(
+		`with added as (
+		   insert into report (org_id, source, external_id, category_id, channel, customer_key,
+		                       location_key, received_at, resolved_at, status, department,
+		                       flagged_duplicate, reopened, batch_id)
+		   select $1::uuid, $2::text, s.external_id, c.id, s.channel, s.customer_key, s.location_key,
+		          s.received_at, s.resolved_at, s.status, s.department,
+		          coalesce(s.flagged_duplicate, false), coalesce(s.reopened, false), $3::uuid
+		     from (${caseRows}) s
+		     left join category c on c.org_id = $1 and c.name = s.category
+		   on conflict (org_id, source, external_id) do nothing
+		   returning 1)
+		 select count(*) as n from added`,
+		[orgId, source, batchId]
+	);
+	if (shape === 'case') return { cases: cases.n, events: 0 };
+
+	const [events] = await tx.query<{ n: number }>(
+		`with added as (
+		   insert into report_event (org_id, report_id, occurred_at, activity, department, resource,
+		                             lifecycle, seq, batch_id)
+		   select $1::uuid, r.id, s.occurred_at, s.activity, s.department, s.resource, s.lifecycle,
+		          s.line, $3::uuid
+		     from koers_stage_event s
+		     join report r on r.org_id = $1 and r.source = $2 and r.external_id = s.external_id
+		   on conflict (report_id, occurred_at, activity) do nothing
+		   returning report_id)
+		 select count(*) as n from added`,
+		[orgId, source, batchId]
+	);
+	// Events added to cases that existed before move their first/last times.
+	if (events.n > 0) {
+		await tx.query(
+			`update report r set received_at = least(r.received_at, t.first),
+			                     resolved_at = case when r.resolved_at is not null
+			                                        then greatest(r.resolved_at, t.last) end
+			   from (select external_id, min(occurred_at) as first, max(occurred_at) as last
+			           from koers_stage_event group by external_id) t
+			  where r.org_id = $1 and r.source = $2 and r.external_id = t.external_id
+			    and r.batch_id is distinct from $3
+			    and (t.first < r.received_at or t.last > r.resolved_at)`,
+			[orgId, source, batchId]
+		);
+	}
+	return { cases: cases.n, events: events.n };
+}

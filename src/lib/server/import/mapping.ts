@@ -1,0 +1,149 @@
+import { REQUIRED_FIELDS as REQUIRED, SHAPE_FIELDS } from '../../schemas/case-data';
+import { FIELDS, type Field, type Mapping } from './types';
+
+export { REQUIRED, SHAPE_FIELDS };
+
+/** Header names (Dutch and English, as exports write them) that suggest each field, best first. */
+const NAMES: Record<Field, string[]> = {
+	caseId: [
+		'case:concept:name',
+		'case id',
+		'case',
+		'zaak id',
+		'zaaknummer',
+		'zaak',
+		'melding id',
+		'meldingnummer',
+		'meldingsnummer',
+		'case enquiry id',
+		'service request id',
+		'request id',
+		'external id',
+		'id',
+		'nummer'
+	],
+	activity: [
+		'concept:name',
+		'activity',
+		'activiteit',
+		'stap',
+		'taak',
+		'task',
+		'event',
+		'gebeurtenis'
+	],
+	timestamp: [
+		'time:timestamp',
+		'timestamp',
+		'tijdstip',
+		'datum tijd',
+		'datumtijd',
+		'time',
+		'moment'
+	],
+	department: [
+		'org:group',
+		'department',
+		'afdeling',
+		'group',
+		'groep',
+		'queue',
+		'wachtrij',
+		'team'
+	],
+	resource: ['org:resource', 'resource', 'medewerker', 'behandelaar', 'user', 'gebruiker'],
+	lifecycle: ['lifecycle:transition', 'lifecycle', 'transition'],
+	received: [
+		'received',
+		'ontvangen',
+		'ontvangen op',
+		'datum melding',
+		'melddatum',
+		'open dt',
+		'opened',
+		'created',
+		'created at',
+		'aangemaakt',
+		'startdatum',
+		'start date'
+	],
+	resolved: [
+		'resolved',
+		'afgehandeld',
+		'afgehandeld op',
+		'closed dt',
+		'closed',
+		'closed at',
+		'gesloten',
+		'afgesloten',
+		'einddatum',
+		'end date'
+	],
+	category: ['category', 'categorie', 'case:category', 'type', 'soort', 'onderwerp', 'subject'],
+	channel: ['channel', 'kanaal', 'case:channel', 'source', 'bron'],
+	customer: ['customer', 'klant', 'klantnummer', 'customer id', 'klant id', 'case:customer'],
+	location: ['location', 'locatie', 'adres', 'address', 'plaats'],
+	status: ['status', 'case status', 'state'],
+	duplicate: [
+		'duplicate',
+		'duplicaat',
+		'dubbel',
+		'duplicate of',
+		'closure reason',
+		'reden afsluiting'
+	],
+	reopened: ['reopened', 'heropend', 'reopen']
+};
+
+const norm = (s: string) =>
+	s
+		.trim()
+		.toLowerCase()
+		.replace(/[_\-.\s]+/g, ' ')
+		.replace(/\s*:\s*/g, ':');
+
+/** Suggests a mapping from the headers: each column feeds at most one field. */
+export function suggestMapping(headers: string[], shape?: 'case' | 'event') {
+	const byName = new Map(headers.map((h) => [norm(h), h]));
+	const used = new Set<string>();
+	const mapping: Mapping = {};
+	const fields = shape ? SHAPE_FIELDS[shape] : FIELDS;
+	for (const field of fields) {
+		for (const name of NAMES[field]) {
+			const header = byName.get(norm(name));
+			if (header && !used.has(header)) {
+				mapping[field] = header;
+				used.add(header);
+				break;
+			}
+		}
+	}
+	const guessed: 'case' | 'event' =
+		shape ?? (mapping.activity && mapping.timestamp ? 'event' : 'case');
+	if (!shape) for (const f of FIELDS) if (!SHAPE_FIELDS[guessed].includes(f)) delete mapping[f];
+	return { shape: guessed, mapping };
+}
+
+/** Parses `field=column,field=column` (the CLI's --map); unknown fields are an error. */
+export function parseMapArg(arg: string): Mapping {
+	const mapping: Mapping = {};
+	for (const pair of arg.split(',')) {
+		const at = pair.indexOf('=');
+		const field = pair.slice(0, at).trim() as Field;
+		if (at < 1 || !FIELDS.includes(field))
+			throw new Error(`Unknown field in --map: "${pair}". Fields: ${FIELDS.join(', ')}`);
+		mapping[field] = pair.slice(at + 1).trim();
+	}
+	return mapping;
+}
+
+/** A mapping's problems against the headers: required fields missing, columns that do not exist. */
+export function checkMapping(mapping: Mapping, headers: string[], shape: 'case' | 'event') {
+	const problems: { field: Field; key: 'mapping_missing' | 'mapping_unknown_column' }[] = [];
+	for (const f of REQUIRED[shape])
+		if (!mapping[f]) problems.push({ field: f, key: 'mapping_missing' });
+	for (const [f, column] of Object.entries(mapping))
+		if (column && !headers.includes(column))
+			problems.push({ field: f as Field, key: 'mapping_unknown_column' });
+	return problems;
+}

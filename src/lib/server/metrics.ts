@@ -1,0 +1,130 @@
+/**
+ * The case-data figures. They are computed in SQL (supabase/migrations/*_metrics.sql:
+ * public.case_summary and public.case_weekly), so every deployment computes them the same way;
+ * this module only calls those functions and types their results. Call it inside a transaction
+ * of the Db port: as a user (row level security decides which cases count) or on the service
+ * path (then narrow to one organisation with `orgId`).
+ */
+import type { Queryable } from './db/types';
+
+/** Which cases a figure covers. Every field left out (or null) means "all". */
+export interface MetricsFilter {
+	/** Cases received at or after this moment (inclusive). */
+	from?: Date | string | null;
+	/** Cases received before this moment (exclusive). Open cases are aged at this moment. */
+	to?: Date | string | null;
+	/** A category id (uuid). */
+	category?: string | null;
+	channel?: string | null;
+	/** The report's department (report.department). */
+	department?: string | null;
+	/** One organisation only: for the service path, which sees every organisation. */
+	orgId?: string | null;
+}
+
+/** Count, mean and percentiles (linear interpolation, as PostgreSQL's percentile_cont). */
+export interface Distribution {
+	count: number;
+	mean: number | null;
+	median: number | null;
+	p85: number | null;
+	p95: number | null;
+}
+
+export type AgeBucketLabel = '0-7' | '8-30' | '31-90' | '>90';
+
+export interface CaseSummary {
+	cases: number;
+	events: number;
+	/** resolved_at − received_at in hours, closed cases only. */
+	leadTimeHours: Distribution;
+	/** Working days (Dutch public holidays, the organisation's zone), closed cases only. */
+	leadTimeWorkingDays: Distribution;
+	/** Share (0–1) of closed cases within their category's norm; null when none has a norm. */
+	withinNorm: number | null;
+	/** Cases still open, by age in whole days: 0-7, 8-30, 31-90, >90. */
+	openCases: { total: number; buckets: { label: AgeBucketLabel; count: number }[] };
+	/** Found by the repeat rule, flagged by the source, and the union of the two. */
+	repeats: { byRule: number; bySource: number; total: number };
+	/** repeats.total ÷ cases; null without cases. */
+	repeatRate: number | null;
+	handoffs: number;
+	casesWithHandoff: number;
+	/** Distinct activity sequences of the cases with events; the 10 most frequent. */
+	variants: { count: number; top: { activities: string[]; cases: number }[] };
+	/** Handoffs from one department to another, most frequent first. */
+	handoffMatrix: { from: string; to: string; count: number }[];
+}
+
+/**
+ * One ISO week (Monday, in the organisation's zone). cases, repeats, repeatRate and handoffs
+ * are of the cases received that week; the lead times and withinNorm of the cases resolved that
+ * week (null when none was).
+ */
+export interface WeekFigures {
+	/** The Monday, 'YYYY-MM-DD'. */
+	week: string;
+	cases: number;
+	repeats: number;
+	repeatRate: number | null;
+	leadMedianHours: number | null;
+	leadP85Hours: number | null;
+	withinNorm: number | null;
+	handoffs: number;
+}
+
+function moment(value: Date | string | null | undefined): string | null {
+	if (value === null || value === undefined || value === '') return null;
+	const date = value instanceof Date ? value : new Date(value);
+	if (Number.isNaN(date.getTime())) throw new RangeError(`not a date and time: ${String(value)}`);
+	return date.toISOString();
+}
+
+function params(filter: MetricsFilter): unknown[] {
+	return [
+		moment(filter.from),
+		moment(filter.to),
+		filter.category ?? null,
+		filter.channel ?? null,
+		filter.department ?? null,
+		filter.orgId ?? null
+	];
+}
+
+const ARGS = '$1::timestamptz, $2::timestamptz, $3::uuid, $4::text, $5::text, $6::uuid';
+
+/** All figures over the cases the filter selects (received in [from, to)). */
+export async function summary(tx: Queryable, filter: MetricsFilter = {}): Promise<CaseSummary> {
+	const [row] = await tx.query<{ summary: CaseSummary }>(
+		`select public.case_summary(${ARGS}) as summary`,
+		params(filter)
+	);
+	return row.summary;
+}
+
+/**
+ * The weekly series: one row per week from the week of `from` (or of the first data) to the week
+ * of `to` (or of the last data), weeks without data included.
+ */
+export async function weekly(tx: Queryable, filter: MetricsFilter = {}): Promise<WeekFigures[]> {
+	const rows = await tx.query<{
+		week: string;
+		cases: number;
+		repeats: number;
+		repeat_rate: number | null;
+		lead_median_hours: number | null;
+		lead_p85_hours: number | null;
+		within_norm: number | null;
+		handoffs: number;
+	}>(`select * from public.case_weekly(${ARGS})`, params(filter));
+	return rows.map((r) => ({
+		week: r.week,
+		cases: r.cases,
+		repeats: r.repeats,
+		repeatRate: r.repeat_rate,
+		leadMedianHours: r.lead_median_hours,
+		leadP85Hours: r.lead_p85_hours,
+		withinNorm: r.within_norm,
+		handoffs: r.handoffs
+	}));
+}

@@ -1,0 +1,239 @@
+// `npm run koers -- <command>`: Koers on the command line, for large files and schedules.
+// Runs with the same configuration as the server (DATABASE_URL or the embedded database).
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../lib/server/config';
+import type { Db } from '../lib/server/db';
+import { MigrationError } from '../lib/server/db/migrate';
+import { importStream, InputError, parseMapArg, type Mapping } from '../lib/server/import';
+import { isValidTimeZone } from '../lib/server/import/dates';
+import { summary as caseSummary } from '../lib/server/metrics';
+import { openConfigured } from '../lib/server/runtime';
+
+const USAGE = `Usage:
+  npm run koers -- import <file> [--format csv|xes] [--shape case|event]
+                  [--mapping <preset> | --map field=column,field=column…]
+                  [--timezone <zone>] [--month-first] [--source <name>] [--org <slug>]
+                  [--skip-invalid]
+  npm run koers -- metrics [--from <date>] [--to <date>] [--category <name>] [--channel <name>]
+                  [--department <name>] [--org <slug>] [--json]
+
+Fields for --map: caseId, activity, timestamp, department, resource, lifecycle, received,
+resolved, category, channel, customer, location, status, duplicate, reopened.`;
+
+class UsageError extends Error {}
+
+async function orgOf(db: Db, slug: string | undefined) {
+	const orgs = await db.asService((tx) =>
+		tx.query<{ id: string; slug: string; name: string }>(
+			'select id, slug, name from organisation order by slug'
+		)
+	);
+	if (slug) {
+		const org = orgs.find((o) => o.slug === slug);
+		if (!org)
+			throw new UsageError(
+				`No organisation "${slug}". Known: ${orgs.map((o) => o.slug).join(', ') || 'none'}`
+			);
+		return org;
+	}
+	if (orgs.length !== 1)
+		throw new UsageError(
+			orgs.length
+				? `Several organisations: choose one with --org (${orgs.map((o) => o.slug).join(', ')})`
+				: 'No organisation yet: start Koers once and set it up.'
+		);
+	return orgs[0];
+}
+
+async function presetMapping(db: Db, orgId: string, name: string) {
+	const [row] = await db.asService((tx) =>
+		tx.query<{ mapping: Mapping; shape: 'case' | 'event'; timezone: string | null }>(
+			'select mapping, shape, timezone from mapping_preset where org_id = $1 and name = $2',
+			[orgId, name]
+		)
+	);
+	if (!row) throw new UsageError(`No mapping preset "${name}".`);
+	return row;
+}
+
+async function runImport(db: Db, pseudonymSecret: string, args: string[]) {
+	const { values, positionals } = parseArgs({
+		args,
+		allowPositionals: true,
+		options: {
+			format: { type: 'string' },
+			shape: { type: 'string' },
+			mapping: { type: 'string' },
+			map: { type: 'string' },
+			timezone: { type: 'string' },
+			'month-first': { type: 'boolean' },
+			source: { type: 'string' },
+			org: { type: 'string' },
+			'skip-invalid': { type: 'boolean' }
+		}
+	});
+	const file = positionals[0];
+	if (!file) throw new UsageError('Which file? koers import <file>');
+	const size = statSync(file).size;
+	if (values.shape && !['case', 'event'].includes(values.shape))
+		throw new UsageError('--shape is case or event');
+	if (values.format && !['csv', 'xes'].includes(values.format))
+		throw new UsageError('--format is csv or xes');
+	if (values.timezone && !isValidTimeZone(values.timezone))
+		throw new UsageError(`Unknown time zone "${values.timezone}"`);
+	const org = await orgOf(db, values.org);
+	const preset = values.mapping ? await presetMapping(db, org.id, values.mapping) : undefined;
+	const mapping = values.map ? parseMapArg(values.map) : preset?.mapping;
+
+	let rejectedOut: ReturnType<typeof createWriteStream> | undefined;
+	const rejectedFile = `${file}.rejected.csv`;
+	const started = Date.now();
+	const result = await importStream((fn) => db.asService(fn), createReadStream(file), {
+		orgId: org.id,
+		fileName: basename(file),
+		source: values.source,
+		shape: (values.shape ?? preset?.shape) as 'case' | 'event' | undefined,
+		mapping,
+		timezone: values.timezone ?? preset?.timezone ?? undefined,
+		dayFirst: !values['month-first'],
+		skipInvalid: values['skip-invalid'],
+		via: 'cli',
+		pseudonymSecret,
+		onProgress: ({ rows, bytes }) => {
+			const pct = size ? Math.min(100, Math.round((bytes / size) * 100)) : 0;
+			process.stderr.write(`\r  ${pct}%  ${rows.toLocaleString('en')} rows`);
+		},
+		onRejected: values['skip-invalid']
+			? (row, problems) => {
+					if (!rejectedOut) {
+						rejectedOut = createWriteStream(rejectedFile);
+						rejectedOut.write('line,problems,row\n');
+					}
+					const why = problems.map((p) => `${p.field ?? ''}:${p.key}`).join(' ');
+					rejectedOut.write(
+						`${row.line},"${why}","${JSON.stringify(row.values).replace(/"/g, '""')}"\n`
+					);
+				}
+			: undefined
+	});
+	rejectedOut?.end();
+	process.stderr.write('\n');
+	console.error(
+		`Mapping (${result.shape} shape): ${Object.entries(result.mapping)
+			.map(([f, c]) => `${f}=${c}`)
+			.join(',')}`
+	);
+	const seconds = (Date.now() - started) / 1000;
+	if (result.rejected) {
+		console.error(
+			`Nothing imported: ${result.errorCount} problem(s) in ${result.rowsSkipped} row(s). The first ones:`
+		);
+		for (const e of result.errors.slice(0, 100))
+			console.error(
+				`  line ${e.line}: ${e.field ?? ''} ${e.key}${e.detail ? ` (${e.detail})` : ''}`
+			);
+		console.error('Fix them, or import the valid rows with --skip-invalid.');
+		return 1;
+	}
+	console.log(
+		`Imported ${result.casesAdded} new case(s) and ${result.eventsAdded} new event(s) from ${result.rowsRead} row(s) in ${seconds.toFixed(1)} s` +
+			(result.rowsSkipped
+				? `; skipped ${result.rowsSkipped} invalid row(s), listed in ${rejectedFile}`
+				: '')
+	);
+	return 0;
+}
+
+async function runMetrics(db: Db, args: string[]) {
+	const { values } = parseArgs({
+		args,
+		options: {
+			from: { type: 'string' },
+			to: { type: 'string' },
+			category: { type: 'string' },
+			channel: { type: 'string' },
+			department: { type: 'string' },
+			org: { type: 'string' },
+			json: { type: 'boolean' }
+		}
+	});
+	const date = (v: string | undefined, name: string) => {
+		if (!v) return null;
+		const d = new Date(v);
+		if (Number.isNaN(d.getTime()))
+			throw new UsageError(`--${name}: expected a date like 2024-01-31`);
+		return d;
+	};
+	const org = await orgOf(db, values.org);
+	const figures = await db.asService(async (tx) => {
+		let category: string | null = null;
+		if (values.category) {
+			const [c] = await tx.query<{ id: string }>(
+				'select id from category where org_id = $1 and name = $2',
+				[org.id, values.category]
+			);
+			if (!c) throw new UsageError(`No category "${values.category}"`);
+			category = c.id;
+		}
+		return caseSummary(tx, {
+			orgId: org.id,
+			from: date(values.from, 'from'),
+			to: date(values.to, 'to'),
+			category,
+			channel: values.channel ?? null,
+			department: values.department ?? null
+		});
+	});
+	if (values.json) console.log(JSON.stringify(figures, null, 2));
+	else console.log(formatFigures(figures));
+	return 0;
+}
+
+function formatFigures(f: Awaited<ReturnType<typeof caseSummary>>) {
+	const n = (v: number | null | undefined, digits = 1) =>
+		v === null || v === undefined ? '–' : v.toFixed(digits);
+	const pct = (v: number | null | undefined) =>
+		v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`;
+	return [
+		`cases            ${f.cases}`,
+		`events           ${f.events}`,
+		`lead time (h)    median ${n(f.leadTimeHours.median)}  mean ${n(f.leadTimeHours.mean)}  p85 ${n(f.leadTimeHours.p85)}  p95 ${n(f.leadTimeHours.p95)}`,
+		`within norm      ${pct(f.withinNorm)}`,
+		`repeats          ${f.repeats.total} (${pct(f.repeatRate)}): by rule ${f.repeats.byRule}, flagged by source ${f.repeats.bySource}`,
+		`handoffs         ${f.handoffs} in ${f.casesWithHandoff} case(s)`,
+		`variants         ${f.variants.count}`
+	].join('\n');
+}
+
+async function main(argv: string[]) {
+	const [command, ...rest] = argv;
+	if (!command || command === 'help' || command === '--help') {
+		console.log(USAGE);
+		return command ? 0 : 2;
+	}
+	if (!['import', 'metrics'].includes(command))
+		throw new UsageError(`Unknown command "${command}"`);
+	const { db, pseudonymSecret } = await openConfigured();
+	try {
+		return command === 'import'
+			? await runImport(db, pseudonymSecret, rest)
+			: await runMetrics(db, rest);
+	} finally {
+		await db.close();
+	}
+}
+
+main(process.argv.slice(2)).then(
+	(code) => process.exit(code),
+	(e) => {
+		if (e instanceof UsageError) console.error(`${e.message}\n\n${USAGE}`);
+		else if (e instanceof InputError) console.error(`Nothing imported: ${e.message} (${e.key})`);
+		else if (e instanceof ConfigError || e instanceof MigrationError) console.error(e.message);
+		else if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+			console.error(`No such file: ${(e as NodeJS.ErrnoException).path}`);
+		else console.error(e);
+		process.exit(1);
+	}
+);

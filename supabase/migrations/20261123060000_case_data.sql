@@ -1,0 +1,180 @@
+-- Case data: report categories, reports (cases) and their events (the process memory),
+-- import batches, mapping presets and API tokens.
+-- Who sees case data: the organisation's coaches and admins (and, once teams exist, the
+-- members of its customer teams: private.can_see_cases() is replaced then). Other staff do
+-- not. Only admins import (API tokens go through the service path with their organisation).
+
+-- Dates (weeks, working days, naive times in imports) are reckoned in the organisation's zone.
+alter table public.organisation add column timezone text not null default 'Europe/Amsterdam';
+
+create type public.norm_unit as enum ('calendar_days', 'working_days');
+create type public.repeat_key as enum ('customer_category', 'location_category', 'customer_journey');
+
+create function private.can_see_cases() returns boolean
+language sql stable security definer set search_path = ''
+as $$ select coalesce((select private.org_role()) in ('coach', 'admin'), false) $$;
+revoke all on function private.can_see_cases() from public;
+grant execute on function private.can_see_cases() to authenticated, service_role;
+
+create table public.category (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null references public.organisation (id) on delete cascade,
+  name text not null check (length(trim(name)) between 1 and 200),
+  norm_days numeric check (norm_days > 0),
+  norm_unit public.norm_unit not null default 'calendar_days',
+  repeat_key public.repeat_key not null default 'location_category',
+  repeat_window_days integer not null default 30 check (repeat_window_days between 1 and 365),
+  journey_id uuid,
+  created_at timestamptz not null default now(),
+  unique (org_id, name),
+  unique (org_id, id)
+);
+
+create table public.import_batch (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null references public.organisation (id) on delete cascade,
+  created_by uuid references public.person (id) on delete set null,
+  via text not null check (via in ('upload', 'cli', 'api', 'demo')),
+  file_name text,
+  file_sha256 text,
+  format text not null check (format in ('csv', 'xes', 'json')),
+  shape text not null check (shape in ('case', 'event')),
+  rows_read integer not null default 0,
+  rows_skipped integer not null default 0,
+  cases_added integer not null default 0,
+  events_added integer not null default 0,
+  errors jsonb not null default '[]'::jsonb,
+  created_at timestamptz not null default now(),
+  unique (org_id, id)
+);
+
+create table public.report (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null references public.organisation (id) on delete cascade,
+  source text not null check (length(source) between 1 and 200),
+  external_id text not null check (length(external_id) between 1 and 200),
+  category_id uuid,
+  channel text,
+  customer_key text,
+  location_key text,
+  received_at timestamptz,
+  resolved_at timestamptz,
+  status text,
+  department text,
+  duplicate_of text,
+  flagged_duplicate boolean not null default false,
+  reopened boolean not null default false,
+  attributes jsonb,
+  batch_id uuid,
+  unique (org_id, source, external_id),
+  unique (org_id, id),
+  foreign key (org_id, category_id) references public.category (org_id, id) on delete set null (category_id),
+  foreign key (org_id, batch_id) references public.import_batch (org_id, id) on delete set null (batch_id),
+  check (resolved_at is null or received_at is null or resolved_at >= received_at)
+);
+create index report_org_received_idx on public.report (org_id, received_at);
+create index report_category_idx on public.report (category_id, received_at);
+create index report_location_idx on public.report (org_id, location_key, received_at) where location_key is not null;
+create index report_customer_idx on public.report (org_id, customer_key, received_at) where customer_key is not null;
+
+create table public.report_event (
+  id bigint generated always as identity primary key,
+  org_id uuid not null,
+  report_id uuid not null,
+  occurred_at timestamptz not null,
+  activity text not null check (length(activity) between 1 and 300),
+  department text,
+  resource text,
+  lifecycle text,
+  seq integer not null,
+  batch_id uuid,
+  foreign key (org_id, report_id) references public.report (org_id, id) on delete cascade,
+  unique (report_id, occurred_at, activity)
+);
+create index report_event_org_idx on public.report_event (org_id);
+
+create table public.mapping_preset (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null references public.organisation (id) on delete cascade,
+  name text not null check (length(trim(name)) between 1 and 100),
+  shape text not null check (shape in ('case', 'event')),
+  mapping jsonb not null,
+  timezone text,
+  created_at timestamptz not null default now(),
+  unique (org_id, name)
+);
+
+create table public.api_token (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null references public.organisation (id) on delete cascade,
+  name text not null check (length(trim(name)) between 1 and 100),
+  token_hash text not null unique,
+  prefix text not null,
+  created_by uuid references public.person (id) on delete set null,
+  created_at timestamptz not null default now(),
+  last_used_at timestamptz,
+  revoked_at timestamptz
+);
+
+alter table public.category enable row level security;
+alter table public.import_batch enable row level security;
+alter table public.report enable row level security;
+alter table public.report_event enable row level security;
+alter table public.mapping_preset enable row level security;
+alter table public.api_token enable row level security;
+
+-- Reading: case data for those who may see it; admins manage imports, presets and tokens.
+create policy "case readers read categories" on public.category
+  for select to authenticated using (org_id = (select private.org_id()));
+create policy "admins manage categories" on public.category
+  for all to authenticated
+  using (org_id = (select private.org_id()) and (select private.is_admin()))
+  with check (org_id = (select private.org_id()) and (select private.is_admin()));
+
+create policy "case readers read reports" on public.report
+  for select to authenticated
+  using (org_id = (select private.org_id()) and (select private.can_see_cases()));
+create policy "admins import reports" on public.report
+  for insert to authenticated
+  with check (org_id = (select private.org_id()) and (select private.is_admin()));
+create policy "admins change reports" on public.report
+  for update to authenticated
+  using (org_id = (select private.org_id()) and (select private.is_admin()))
+  with check (org_id = (select private.org_id()));
+create policy "admins remove reports" on public.report
+  for delete to authenticated
+  using (org_id = (select private.org_id()) and (select private.is_admin()));
+
+create policy "case readers read events" on public.report_event
+  for select to authenticated
+  using (org_id = (select private.org_id()) and (select private.can_see_cases()));
+create policy "admins import events" on public.report_event
+  for insert to authenticated
+  with check (org_id = (select private.org_id()) and (select private.is_admin()));
+create policy "admins remove events" on public.report_event
+  for delete to authenticated
+  using (org_id = (select private.org_id()) and (select private.is_admin()));
+
+create policy "case readers read import batches" on public.import_batch
+  for select to authenticated
+  using (org_id = (select private.org_id()) and (select private.can_see_cases()));
+create policy "admins record import batches" on public.import_batch
+  for insert to authenticated
+  with check (org_id = (select private.org_id()) and (select private.is_admin()));
+create policy "admins complete import batches" on public.import_batch
+  for update to authenticated
+  using (org_id = (select private.org_id()) and (select private.is_admin()))
+  with check (org_id = (select private.org_id()));
+create policy "admins remove import batches" on public.import_batch
+  for delete to authenticated
+  using (org_id = (select private.org_id()) and (select private.is_admin()));
+
+create policy "admins manage mapping presets" on public.mapping_preset
+  for all to authenticated
+  using (org_id = (select private.org_id()) and (select private.is_admin()))
+  with check (org_id = (select private.org_id()) and (select private.is_admin()));
+
+create policy "admins manage api tokens" on public.api_token
+  for all to authenticated
+  using (org_id = (select private.org_id()) and (select private.is_admin()))
+  with check (org_id = (select private.org_id()) and (select private.is_admin()));

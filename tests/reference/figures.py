@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Reference figures for cross-checking Koers, computed independently of it: Python's standard
+library only, straight from the source file, following DESIGN.md "Metric definitions".
+
+  python3 tests/reference/figures.py ../shared/data/receipt.csv --shape event
+  python3 tests/reference/figures.py ../shared/data/running-example.csv --shape event --dept org:resource
+  python3 tests/reference/figures.py ../shared/data/boston311_2015_Abandoned_Vehicles.csv --shape case
+
+Event logs (one row per event; pm4py's column names):
+  cases     distinct case:concept:name
+  events    rows
+  lead time first → last event of a case, in hours (all cases: a log has no open cases)
+  handoffs  consecutive events of a case (by time:timestamp, ties in file order) whose
+            department column (--dept, default org:group) is non-empty in both and differs
+  variants  distinct activity (concept:name) sequences in that order
+Boston 311 (one row per request; US local times without a zone, America/New_York):
+  lead time CLOSED_DT − OPEN_DT in hours, closed requests only (real elapsed time, so across a
+            DST change the hour counts as it passed)
+  bySource  CLOSURE_REASON contains "Duplicate of Existing Case"
+  byRule    an earlier request (OPEN_DT strictly earlier) with the same TYPE and Location was
+            opened at most 30 days before (wall-clock local time; an empty Location never matches)
+  total     the union; repeatRate = total / requests
+Percentiles interpolate linearly between the two nearest ranks (PostgreSQL percentile_cont).
+Prints JSON.
+"""
+import argparse
+import csv
+import json
+import statistics
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+
+def distribution(values):
+    values = sorted(values)
+    if not values:
+        return {'count': 0, 'mean': None, 'median': None, 'p85': None, 'p95': None}
+    if len(values) == 1:
+        cuts = [values[0]] * 99
+    else:
+        cuts = statistics.quantiles(values, n=100, method='inclusive')  # linear interpolation
+    return {
+        'count': len(values),
+        'mean': statistics.fmean(values),
+        'median': statistics.median(values),
+        'p85': cuts[84],
+        'p95': cuts[94],
+    }
+
+
+def read_rows(path):
+    with open(path, newline='', encoding='utf-8-sig') as f:
+        return list(csv.DictReader(f))
+
+
+def event_log(path, dept_column, blank):
+    rows = read_rows(path)
+    cases = defaultdict(list)  # case id → [(timestamp, file position, row)]
+    for position, row in enumerate(rows):
+        cases[row['case:concept:name']].append(
+            (datetime.fromisoformat(row['time:timestamp']), position, row)
+        )
+    has_dept = bool(rows) and dept_column in rows[0]
+    lead_hours, variants = [], Counter()
+    handoffs, cases_with_handoff, matrix = 0, 0, Counter()
+    for events in cases.values():
+        events.sort(key=lambda e: (e[0], e[1]))  # by time, ties in file order
+        lead_hours.append((events[-1][0] - events[0][0]).total_seconds() / 3600)
+        variants[tuple(e[2]['concept:name'] for e in events)] += 1
+        if has_dept:
+            depts = [e[2][dept_column].strip() for e in events]
+            depts = ['' if d in blank else d for d in depts]
+            pairs = [(a, b) for a, b in zip(depts, depts[1:]) if a and b and a != b]
+            handoffs += len(pairs)
+            cases_with_handoff += bool(pairs)
+            matrix.update(pairs)
+    top = sorted(variants.items(), key=lambda v: (-v[1], v[0]))[:10]
+    return {
+        'file': path,
+        'shape': 'event',
+        'cases': len(cases),
+        'events': len(rows),
+        'leadTimeHours': distribution(lead_hours),
+        'departmentColumn': dept_column if has_dept else None,
+        'handoffs': handoffs if has_dept else None,
+        'casesWithHandoff': cases_with_handoff if has_dept else None,
+        'handoffMatrix': [
+            {'from': a, 'to': b, 'count': n}
+            for (a, b), n in sorted(matrix.items(), key=lambda m: (-m[1], m[0]))
+        ],
+        'variants': {
+            'count': len(variants),
+            'top': [{'activities': list(seq), 'cases': n} for seq, n in top],
+        },
+    }
+
+
+def boston(path, window_days=30):
+    zone = ZoneInfo('America/New_York')
+    rows = read_rows(path)
+
+    def local(text):  # 'MM/DD/YYYY hh:mm:ss AM', naive local time
+        return datetime.strptime(text.strip(), '%m/%d/%Y %I:%M:%S %p') if text.strip() else None
+
+    lead_hours, by_source, by_rule = [], set(), set()
+    opened = defaultdict(list)  # (TYPE, Location) → [(local open time, row number)]
+    for i, row in enumerate(rows):
+        start, end = local(row['OPEN_DT']), local(row['CLOSED_DT'])
+        if end is not None:
+            elapsed = end.replace(tzinfo=zone) - start.replace(tzinfo=zone)
+            lead_hours.append(elapsed.total_seconds() / 3600)
+        if 'Duplicate of Existing Case' in row['CLOSURE_REASON']:
+            by_source.add(i)
+        if row['Location'].strip():
+            opened[(row['TYPE'].strip(), row['Location'].strip())].append((start, i))
+    window = timedelta(days=window_days)
+    for requests in opened.values():
+        for start, i in requests:  # quadratic per key, but keys are small: obviously correct
+            if any(start - window <= other < start for other, _ in requests):
+                by_rule.add(i)
+    total = by_rule | by_source
+    return {
+        'file': path,
+        'shape': 'case',
+        'cases': len(rows),
+        'closed': len(lead_hours),
+        'open': len(rows) - len(lead_hours),
+        'leadTimeHours': distribution(lead_hours),
+        'repeats': {'byRule': len(by_rule), 'bySource': len(by_source), 'total': len(total)},
+        'repeatRate': len(total) / len(rows) if rows else None,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('file')
+    parser.add_argument('--shape', choices=['event', 'case'], required=True)
+    parser.add_argument('--dept', default='org:group', help='department column of an event log')
+    parser.add_argument(
+        '--blank', action='append', default=[], help='a department value to treat as empty'
+    )
+    args = parser.parse_args()
+    if args.shape == 'event':
+        result = event_log(args.file, args.dept, set(args.blank))
+    else:
+        result = boston(args.file)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == '__main__':
+    main()
