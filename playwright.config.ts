@@ -5,7 +5,7 @@ import { defineConfig, devices } from '@playwright/test';
 // with the demo organisation. Each run starts from fresh data folders.
 const run = `${process.env.TMPDIR ?? '/tmp'}/koers-e2e-${Date.now().toString(36)}`;
 const server = (port: number, demo: boolean) => ({
-	command: `node src/scripts/start.js`,
+	command: `node src/scripts/start.js --no-build`,
 	port,
 	reuseExistingServer: false,
 	timeout: 120_000,

@@ -1,5 +1,5 @@
-import { expect, request as newRequest, test, type APIRequestContext } from '@playwright/test';
-import { DEMO, DEMO_PASSWORD } from './helpers';
+import { request as newRequest, type APIRequestContext } from '@playwright/test';
+import { DEMO, DEMO_PASSWORD, expect, test } from './helpers';
 
 // Bad input straight at the server, past any browser checks: a clear 4xx, never a 500,
 // and nothing stored. Posted as a browser without JavaScript does (HTML answers).

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { EMPTY, expectAccessible, expectNoOverflow, signIn } from './helpers';
+import { EMPTY, expect, expectAccessible, expectNoOverflow, signIn, test } from './helpers';
 
 // One story on an empty database, in order: first-run setup, an admin adds a department and a
 // person, that person accepts the invitation, signs in, sees Dutch and switches to English.

@@ -1,5 +1,34 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
+
+/** Waits until a Koers page is hydrated (so typing is not undone); other pages at once. */
+export async function ready(page: Page) {
+	await page.waitForFunction(
+		() =>
+			document.documentElement.dataset.ready !== undefined ||
+			!document.querySelector('[data-sveltekit-preload-data]')
+	);
+}
+
+/** Playwright's test, with goto and reload that wait for hydration. */
+export const test = base.extend({
+	page: async ({ page }, use) => {
+		const goto = page.goto.bind(page);
+		const reload = page.reload.bind(page);
+		page.goto = async (...args) => {
+			const res = await goto(...args);
+			await ready(page);
+			return res;
+		};
+		page.reload = async (...args) => {
+			const res = await reload(...args);
+			await ready(page);
+			return res;
+		};
+		await use(page);
+	}
+});
+export { expect };
 
 export const EMPTY = 'http://127.0.0.1:4173';
 export const DEMO = 'http://127.0.0.1:4174';
@@ -31,6 +60,7 @@ export async function expectNoOverflow(page: Page) {
 
 export async function signIn(page: Page, base: string, email: string, password = DEMO_PASSWORD) {
 	await page.goto(`${base}/login`);
+	await ready(page);
 	await page.locator('input[name=email]').fill(email);
 	await page.locator('input[name=password]').fill(password);
 	await page.locator('form button[type=submit]').click();

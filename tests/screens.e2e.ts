@@ -1,5 +1,12 @@
-import { expect, test } from '@playwright/test';
-import { DEMO, expectAccessible, expectNoOverflow, signIn, viewports } from './helpers';
+import {
+	DEMO,
+	expect,
+	expectAccessible,
+	expectNoOverflow,
+	signIn,
+	test,
+	viewports
+} from './helpers';
 
 // The demo organisation on phone, tablet and laptop: every page fits the width, passes axe,
 // and is saved as a screenshot in tests/screenshots/ to look at.
@@ -7,7 +14,12 @@ const pages = [
 	{ name: 'overview', path: '/', heading: 'Goedendag, Ada Admin' },
 	{ name: 'people', path: '/admin/people', heading: 'Mensen' },
 	{ name: 'departments', path: '/admin/departments', heading: 'Afdelingen' },
-	{ name: 'account', path: '/account', heading: 'Mijn account' }
+	{ name: 'account', path: '/account', heading: 'Mijn account' },
+	{ name: 'figures', path: '/figures', heading: 'Cijfers' },
+	{ name: 'admin', path: '/admin', heading: 'Beheer' },
+	{ name: 'import', path: '/admin/import', heading: 'Gegevens inlezen' },
+	{ name: 'categories', path: '/admin/categories', heading: 'Categorieën' },
+	{ name: 'tokens', path: '/admin/tokens', heading: 'API-sleutels' }
 ];
 
 for (const [device, viewport] of Object.entries(viewports)) {

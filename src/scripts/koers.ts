@@ -85,7 +85,12 @@ async function runImport(db: Db, pseudonymSecret: string, args: string[]) {
 		throw new UsageError(`Unknown time zone "${values.timezone}"`);
 	const org = await orgOf(db, values.org);
 	const preset = values.mapping ? await presetMapping(db, org.id, values.mapping) : undefined;
-	const mapping = values.map ? parseMapArg(values.map) : preset?.mapping;
+	let mapping = preset?.mapping;
+	try {
+		if (values.map) mapping = parseMapArg(values.map);
+	} catch (e) {
+		throw new UsageError((e as Error).message);
+	}
 
 	let rejectedOut: ReturnType<typeof createWriteStream> | undefined;
 	const rejectedFile = `${file}.rejected.csv`;
@@ -118,7 +123,8 @@ async function runImport(db: Db, pseudonymSecret: string, args: string[]) {
 				}
 			: undefined
 	});
-	rejectedOut?.end();
+	// Written out before main() calls process.exit, which would drop what is still buffered.
+	if (rejectedOut) await new Promise((done) => rejectedOut!.end(done));
 	process.stderr.write('\n');
 	console.error(
 		`Mapping (${result.shape} shape): ${Object.entries(result.mapping)

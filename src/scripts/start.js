@@ -1,5 +1,6 @@
 // `npm start`: builds Koers when the build is missing or older than the sources, then serves it
 // on PORT (default 3000). Plain JavaScript so that it runs before anything is built.
+// `--no-build` serves the existing build as it is (the browser tests start two servers at once).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -16,7 +17,7 @@ function newest(path) {
 	if (!s.isDirectory()) return s.mtimeMs;
 	let max = s.mtimeMs;
 	for (const name of readdirSync(path)) {
-		if (name === 'paraglide' || name === 'node_modules') continue;
+		if (name === 'paraglide' || name === 'bench' || /\.(test|spec)\.ts$/.test(name)) continue;
 		max = Math.max(max, newest(join(path, name)));
 	}
 	return max;
@@ -24,7 +25,9 @@ function newest(path) {
 
 const built = join(root, 'build', 'handler.js');
 const sources = ['src', 'static', 'package.json', 'vite.config.ts', 'svelte.config.js'];
-if (!existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs) {
+const stale = () =>
+	!existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs;
+if (!process.argv.includes('--no-build') && stale()) {
 	console.log('Koers: building…');
 	const r = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
 	if (r.status !== 0) process.exit(r.status ?? 1);

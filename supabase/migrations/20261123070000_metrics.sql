@@ -4,10 +4,12 @@
 -- decides which cases a figure covers. A staff member without access to case data gets
 -- zeros, a person of another organisation sees nothing of this one.
 --
--- Public API (all stable, parameters default to null = "all"):
+-- Public API (read-only; the parameters of the last two default to null = "all"):
 --   public.working_days_between(a date, b date) → integer
 --   public.nl_public_holidays(p_year integer) → table (day date, name text)
 --   public.case_lead_time                      (view: one row per case, lead times and norm)
+--   public.report_flow                         (table kept by triggers: each case's events in
+--                                               order, its variant and handoffs)
 --   public.case_summary(p_from, p_to, p_category, p_channel, p_department, p_org) → jsonb
 --   public.case_weekly(p_from, p_to, p_category, p_channel, p_department, p_org) → table
 -- Filters: p_from / p_to select cases by received_at in [p_from, p_to); p_category,

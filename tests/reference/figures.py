@@ -28,7 +28,7 @@ import csv
 import json
 import statistics
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 
@@ -108,7 +108,10 @@ def boston(path, window_days=30):
     for i, row in enumerate(rows):
         start, end = local(row['OPEN_DT']), local(row['CLOSED_DT'])
         if end is not None:
-            elapsed = end.replace(tzinfo=zone) - start.replace(tzinfo=zone)
+            # to UTC first: Python subtracts two times of the same zone as wall-clock times
+            elapsed = end.replace(tzinfo=zone).astimezone(timezone.utc) - start.replace(
+                tzinfo=zone
+            ).astimezone(timezone.utc)
             lead_hours.append(elapsed.total_seconds() / 3600)
         if 'Duplicate of Existing Case' in row['CLOSURE_REASON']:
             by_source.add(i)

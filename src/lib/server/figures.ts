@@ -16,10 +16,12 @@ export async function figures(claims: Claims, f: FiguresFilter) {
 	return db().asUser(claims, async (tx) => {
 		const [org] = await tx.query<{ timezone: string }>('select timezone from organisation');
 		const timezone = org?.timezone ?? 'Europe/Amsterdam';
+		// Local midnight of a date (plus some days) in the organisation's zone, DST included.
 		const day = (d: string | undefined, plus = 0) => {
 			if (!d) return null;
-			const t = parseTimestamp(d, { timezone });
-			return t ? new Date(t.getTime() + plus * 86_400_000) : null;
+			const date = new Date(`${d}T00:00:00Z`);
+			date.setUTCDate(date.getUTCDate() + plus);
+			return parseTimestamp(date.toISOString().slice(0, 10), { timezone });
 		};
 		const filter = {
 			from: day(f.from),

@@ -1,0 +1,227 @@
+/**
+ * The `koers` command line, run for real as a child process (`tsx src/scripts/koers.ts`, what
+ * `npm run koers` runs) on an embedded database in a fresh data folder, with the real files in
+ * ../shared/data. The runs share one folder and build on each other, in order.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgliteDriver } from '../lib/server/db/pglite';
+import { createDb } from '../lib/server/db/port';
+import { SUPABASE_DIR } from '../lib/server/db/test-helpers';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SCRIPT = path.join(ROOT, 'src', 'scripts', 'koers.ts');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const data = (name: string) => path.resolve('..', 'shared', 'data', name);
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+interface Run {
+	code: number | null;
+	signal: string | null;
+	stdout: string;
+	stderr: string;
+}
+
+/** Runs `koers <args>` to the end. */
+function koers(...args: string[]): Promise<Run> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(TSX, [SCRIPT, ...args], { cwd: ROOT, env });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+		child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+		child.on('error', reject);
+		child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+	});
+}
+
+beforeAll(async () => {
+	dir = await mkdtemp(path.join(tmpdir(), 'koers-cli-'));
+	env = { ...process.env, KOERS_DATA_DIR: dir, KOERS_DEMO: '0' };
+	for (const name of Object.keys(env))
+		if (/^(DATABASE_URL|KOERS_(SESSION|PSEUDONYM)_SECRET|PUBLIC_SUPABASE_|SUPABASE_)/.test(name))
+			delete env[name];
+	// The data folder as Koers leaves it after its first-run setup: migrated, one organisation.
+	await mkdir(path.join(dir, 'pgdata'));
+	const db = createDb(await pgliteDriver(path.join(dir, 'pgdata')));
+	try {
+		await db.migrate(SUPABASE_DIR);
+		await db.asService((tx) =>
+			tx.query(`insert into organisation (name, slug) values ('Gemeente Proef', 'proef')`)
+		);
+	} finally {
+		await db.close();
+	}
+});
+afterAll(async () => {
+	if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+// line 3: bad time; line 4: no case id; line 5: resolved before received
+const BAD = [
+	'id,received,resolved,category',
+	'A1,2024-01-02 09:00,2024-01-03 10:00,Afval',
+	'A2,not a date,2024-01-03 10:00,Afval',
+	',2024-01-02 09:00,,Afval',
+	'A4,2024-01-05 09:00,2024-01-04 09:00,Afval',
+	'A5,2024-01-06 09:00,,Verlichting'
+].join('\n');
+
+describe('koers import', () => {
+	it('imports running-example.csv: the suggested mapping, progress on stderr, the counts', async () => {
+		const run = await koers('import', data('running-example.csv'));
+		expect(run.code, run.stderr).toBe(0);
+		expect(run.stdout).toMatch(
+			/^Imported 6 new case\(s\) and 42 new event\(s\) from 42 row\(s\) in \d+\.\d s\n$/
+		);
+		expect(run.stderr).toContain(
+			'Mapping (event shape): caseId=case:concept:name,activity=concept:name,' +
+				'timestamp=time:timestamp,resource=org:resource'
+		);
+		expect(run.stderr).toContain('100%  42 rows');
+	});
+
+	it('imports nothing new when run again; takes the mapping from --map', async () => {
+		// the same file, its mapping spelled out (without org:resource): nothing new to add
+		const run = await koers(
+			'import',
+			data('running-example.csv'),
+			'--map',
+			'caseId=case:concept:name,activity=concept:name,timestamp=time:timestamp'
+		);
+		expect(run.code, run.stderr).toBe(0);
+		expect(run.stderr).toContain(
+			'Mapping (event shape): caseId=case:concept:name,activity=concept:name,timestamp=time:timestamp\n'
+		);
+		expect(run.stdout).toMatch(/^Imported 0 new case\(s\) and 0 new event\(s\) from 42 row\(s\)/);
+	});
+
+	it('refuses an unknown field in --map with a message that lists the fields', async () => {
+		const run = await koers('import', data('running-example.csv'), '--map', 'nonsense=x');
+		expect(run.code).not.toBe(0);
+		expect(run.stderr).toContain('Unknown field in --map: "nonsense=x"');
+		expect(run.stderr).toContain('caseId, activity, timestamp');
+		expect(run.stderr).not.toMatch(/^\s+at /m); // a message, not a stack trace
+		expect(run.stdout).toBe('');
+	});
+
+	it('says "No such file" for a missing file', async () => {
+		const missing = path.join(dir, 'nergens.csv');
+		const run = await koers('import', missing);
+		expect(run.code).toBe(1);
+		expect(run.stderr).toContain(`No such file: ${missing}`);
+	});
+
+	it('imports nothing from a file with bad rows and lists them by line', async () => {
+		const file = path.join(dir, 'bad.csv');
+		writeFileSync(file, BAD);
+		const run = await koers('import', file);
+		expect(run.code).toBe(1);
+		expect(run.stdout).toBe('');
+		expect(run.stderr).toContain('Nothing imported: 3 problem(s) in 3 row(s)');
+		expect(run.stderr).toContain('line 3: received row_bad_time (not a date)');
+		expect(run.stderr).toContain('line 4: caseId row_missing');
+		expect(run.stderr).toContain('line 5: resolved row_resolved_before_received');
+		expect(run.stderr).toContain('--skip-invalid');
+		expect(existsSync(`${file}.rejected.csv`)).toBe(false);
+	});
+
+	it('with --skip-invalid imports the valid rows and writes the others to <file>.rejected.csv', async () => {
+		const file = path.join(dir, 'bad-copy.csv');
+		copyFileSync(path.join(dir, 'bad.csv'), file);
+		const run = await koers('import', file, '--skip-invalid');
+		expect(run.code, run.stderr).toBe(0);
+		// 2 new: so the run before imported nothing
+		expect(run.stdout).toContain(`Imported 2 new case(s) and 0 new event(s) from 5 row(s) in `);
+		expect(run.stdout).toContain(`skipped 3 invalid row(s), listed in ${file}.rejected.csv`);
+		const rejected = readFileSync(`${file}.rejected.csv`, 'utf8').trim().split('\n');
+		expect(rejected[0]).toBe('line,problems,row');
+		expect(rejected.slice(1).map((l) => l.split(',')[0])).toEqual(['3', '4', '5']);
+		expect(rejected[1]).toContain('received:row_bad_time');
+		expect(rejected[1]).toContain('A2');
+		expect(rejected[3]).toContain('resolved:row_resolved_before_received');
+	});
+});
+
+describe('koers metrics', () => {
+	it('--json prints one JSON object with the figures', async () => {
+		const run = await koers('metrics', '--json');
+		expect(run.code, run.stderr).toBe(0);
+		const figures = JSON.parse(run.stdout);
+		expect(Object.keys(figures)).toEqual(
+			expect.arrayContaining([
+				'cases',
+				'events',
+				'leadTimeHours',
+				'withinNorm',
+				'repeats',
+				'repeatRate',
+				'handoffs',
+				'casesWithHandoff',
+				'variants'
+			])
+		);
+		expect(Object.keys(figures.leadTimeHours)).toEqual(
+			expect.arrayContaining(['median', 'mean', 'p85', 'p95'])
+		);
+		// running-example's 6 cases and 42 events, and the 2 valid rows of the bad file
+		expect(figures).toMatchObject({ cases: 8, events: 42 });
+	});
+});
+
+describe('an import killed part-way', () => {
+	it('leaves nothing of it in the data folder', { timeout: 60_000 }, async () => {
+		const ROWS = 60_000;
+		const big = path.join(dir, 'big.csv');
+		const out = createWriteStream(big);
+		out.write('case,activity,timestamp,department\n');
+		for (let i = 0; i < ROWS; i++)
+			out.write(
+				`K${Math.floor(i / 4)},step ${i % 4},${new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()},dept ${i % 3}\n`
+			);
+		await new Promise((resolve) => out.end(resolve));
+
+		// node with tsx's loader: one process (the tsx command runs the script in a second one,
+		// which a SIGKILL of the first would leave running)
+		const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, 'import', big], {
+			cwd: ROOT,
+			env
+		});
+		let stderr = '';
+		child.stderr.setEncoding('utf8').on('data', (c: string) => {
+			stderr += c;
+			// every row read: it is writing into the tables now, in its transaction
+			if (stderr.includes(`${ROWS.toLocaleString('en')} rows`)) child.kill('SIGKILL');
+		});
+		const signal = await new Promise((resolve) => child.on('close', (_, s) => resolve(s)));
+		expect(signal, stderr).toBe('SIGKILL');
+
+		const db = createDb(await pgliteDriver(path.join(dir, 'pgdata')));
+		try {
+			const rows = await db.asService((tx) =>
+				tx.query<{ source: string; reports: number; events: number }>(
+					`select r.source, count(distinct r.id) as reports, count(e.id) as events
+					   from report r left join report_event e on e.report_id = r.id
+					  group by r.source order by r.source`
+				)
+			);
+			expect(rows).toEqual([
+				{ source: 'bad-copy.csv', reports: 2, events: 0 },
+				{ source: 'running-example.csv', reports: 6, events: 42 }
+			]);
+			const batches = await db.asService((tx) =>
+				tx.query<{ file_name: string }>('select file_name from import_batch order by created_at')
+			);
+			expect(batches.map((b) => b.file_name)).toEqual(['running-example.csv', 'bad-copy.csv']);
+		} finally {
+			await db.close();
+		}
+	});
+});
