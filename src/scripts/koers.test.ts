@@ -17,10 +17,20 @@ import { SUPABASE_DIR } from '../lib/server/db/test-helpers';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCRIPT = path.join(ROOT, 'src', 'scripts', 'koers.ts');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const INTERRUPTED = path.join(
+	ROOT,
+	'src',
+	'lib',
+	'server',
+	'import',
+	'testdata',
+	'interrupted-import.ts'
+);
 const data = (name: string) => path.resolve('..', 'shared', 'data', name);
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
+let orgId: string;
 
 interface Run {
 	code: number | null;
@@ -53,9 +63,12 @@ beforeAll(async () => {
 	const db = createDb(await pgliteDriver(path.join(dir, 'pgdata')));
 	try {
 		await db.migrate(SUPABASE_DIR);
-		await db.asService((tx) =>
-			tx.query(`insert into organisation (name, slug) values ('Gemeente Proef', 'proef')`)
+		const [org] = await db.asService((tx) =>
+			tx.query<{ id: string }>(
+				`insert into organisation (name, slug) values ('Gemeente Proef', 'proef') returning id`
+			)
 		);
+		orgId = org.id;
 	} finally {
 		await db.close();
 	}
@@ -182,27 +195,37 @@ describe('an import killed part-way', () => {
 		const big = path.join(dir, 'big.csv');
 		const out = createWriteStream(big);
 		out.write('case,activity,timestamp,department\n');
+		const base = Date.UTC(2024, 0, 1);
 		for (let i = 0; i < ROWS; i++)
 			out.write(
-				`K${Math.floor(i / 4)},step ${i % 4},${new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()},dept ${i % 3}\n`
+				`K${i >> 2},step ${i % 4},${new Date(base + i * 60_000).toISOString()},dept ${i % 3}\n`
 			);
 		await new Promise((resolve) => out.end(resolve));
 
-		// node with tsx's loader: one process (the tsx command runs the script in a second one,
-		// which a SIGKILL of the first would leave running)
-		const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, 'import', big], {
+		// The importer as the CLI runs it, in a child that says which statement it sends: killed
+		// (SIGKILL) once it adds the events, when the reports are in, inside its transaction. Node
+		// with tsx's loader is one process (the tsx command would run the script in a second one,
+		// which a SIGKILL of the first would leave running).
+		const child = spawn(process.execPath, ['--import', 'tsx', INTERRUPTED, dir, orgId, big], {
 			cwd: ROOT,
 			env
 		});
-		let stderr = '';
-		child.stderr.setEncoding('utf8').on('data', (c: string) => {
-			stderr += c;
-			// every row read: it is writing into the tables now, in its transaction
-			if (stderr.includes(`${ROWS.toLocaleString('en')} rows`)) child.kill('SIGKILL');
+		let output = '';
+		let killedAt = '';
+		child.stdout.setEncoding('utf8').on('data', (c: string) => {
+			output += c;
+			if (!killedAt && /^sql .*insert into report_event/m.test(output)) {
+				child.kill('SIGKILL');
+				killedAt = output.slice(output.lastIndexOf('progress'));
+			}
 		});
+		child.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
 		const signal = await new Promise((resolve) => child.on('close', (_, s) => resolve(s)));
-		expect(signal, stderr).toBe('SIGKILL');
+		expect(signal, output).toBe('SIGKILL');
+		expect(killedAt).toMatch(new RegExp(`^progress ${ROWS}\n`));
+		expect(output).not.toContain('done');
 
+		// the folder opens, holds what the CLI imported, and nothing of the killed import
 		const db = createDb(await pgliteDriver(path.join(dir, 'pgdata')));
 		try {
 			const rows = await db.asService((tx) =>
