@@ -1,7 +1,8 @@
 /**
- * The `koers` command line, run for real as a child process (`tsx src/scripts/koers.ts`, what
- * `npm run koers` runs) on an embedded database in a fresh data folder, with the real files in
- * ../shared/data. The runs share one folder and build on each other, in order.
+ * The `koers` command line, run for real as a child process on an embedded database in a fresh
+ * data folder, with the real files in ../shared/data. The runs share one folder and build on
+ * each other, in order. `npm run koers` is `tsx src/scripts/koers.ts`; here it is node with tsx's
+ * loader (`node --import tsx`): the same, without the tsx command's second process.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,15 +17,8 @@ import { SUPABASE_DIR } from '../lib/server/db/test-helpers';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCRIPT = path.join(ROOT, 'src', 'scripts', 'koers.ts');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const INTERRUPTED = path.join(
-	ROOT,
-	'src',
-	'lib',
-	'server',
-	'import',
-	'testdata',
-	'interrupted-import.ts'
+const INTERRUPTED = fileURLToPath(
+	new URL('../lib/server/import/testdata/interrupted-import.ts', import.meta.url)
 );
 const data = (name: string) => path.resolve('..', 'shared', 'data', name);
 
@@ -42,7 +36,7 @@ interface Run {
 /** Runs `koers <args>` to the end. */
 function koers(...args: string[]): Promise<Run> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(TSX, [SCRIPT, ...args], { cwd: ROOT, env });
+		const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, ...args], { cwd: ROOT, env });
 		let stdout = '';
 		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -101,19 +95,26 @@ describe('koers import', () => {
 		expect(run.stderr).toContain('100%  42 rows');
 	});
 
-	it('imports nothing new when run again; takes the mapping from --map', async () => {
-		// the same file, its mapping spelled out (without org:resource): nothing new to add
+	it('imports nothing new when run again', async () => {
+		const run = await koers('import', data('running-example.csv'));
+		expect(run.code, run.stderr).toBe(0);
+		expect(run.stdout).toMatch(/^Imported 0 new case\(s\) and 0 new event\(s\) from 42 row\(s\)/);
+	});
+
+	it('takes the mapping from --map', async () => {
 		const run = await koers(
 			'import',
 			data('running-example.csv'),
 			'--map',
-			'caseId=case:concept:name,activity=concept:name,timestamp=time:timestamp'
+			'caseId=case:concept:name,activity=concept:name,timestamp=time:timestamp',
+			'--source',
+			'mapped'
 		);
 		expect(run.code, run.stderr).toBe(0);
 		expect(run.stderr).toContain(
 			'Mapping (event shape): caseId=case:concept:name,activity=concept:name,timestamp=time:timestamp\n'
 		);
-		expect(run.stdout).toMatch(/^Imported 0 new case\(s\) and 0 new event\(s\) from 42 row\(s\)/);
+		expect(run.stdout).toMatch(/^Imported 6 new case\(s\) and 42 new event\(s\)/);
 	});
 
 	it('refuses an unknown field in --map with a message that lists the fields', async () => {
@@ -167,7 +168,8 @@ describe('koers metrics', () => {
 	it('--json prints one JSON object with the figures', async () => {
 		const run = await koers('metrics', '--json');
 		expect(run.code, run.stderr).toBe(0);
-		const figures = JSON.parse(run.stdout);
+		const figures = JSON.parse(run.stdout); // throws on anything but one JSON value
+		expect(figures).toBeTypeOf('object');
 		expect(Object.keys(figures)).toEqual(
 			expect.arrayContaining([
 				'cases',
@@ -184,8 +186,8 @@ describe('koers metrics', () => {
 		expect(Object.keys(figures.leadTimeHours)).toEqual(
 			expect.arrayContaining(['median', 'mean', 'p85', 'p95'])
 		);
-		// running-example's 6 cases and 42 events, and the 2 valid rows of the bad file
-		expect(figures).toMatchObject({ cases: 8, events: 42 });
+		// running-example twice (two sources) and the 2 valid rows of the bad file
+		expect(figures).toMatchObject({ cases: 14, events: 84 });
 	});
 });
 
@@ -203,9 +205,9 @@ describe('an import killed part-way', () => {
 		await new Promise((resolve) => out.end(resolve));
 
 		// The importer as the CLI runs it, in a child that says which statement it sends: killed
-		// (SIGKILL) once it adds the events, when the reports are in, inside its transaction. Node
-		// with tsx's loader is one process (the tsx command would run the script in a second one,
-		// which a SIGKILL of the first would leave running).
+		// (SIGKILL) once it adds the events, when the reports are in, inside its transaction.
+		// (`node --import tsx`, one process: the tsx command would run the script in a second one,
+		// which a SIGKILL of the first would leave running.)
 		const child = spawn(process.execPath, ['--import', 'tsx', INTERRUPTED, dir, orgId, big], {
 			cwd: ROOT,
 			env
@@ -237,12 +239,17 @@ describe('an import killed part-way', () => {
 			);
 			expect(rows).toEqual([
 				{ source: 'bad-copy.csv', reports: 2, events: 0 },
+				{ source: 'mapped', reports: 6, events: 42 },
 				{ source: 'running-example.csv', reports: 6, events: 42 }
 			]);
 			const batches = await db.asService((tx) =>
 				tx.query<{ file_name: string }>('select file_name from import_batch order by created_at')
 			);
-			expect(batches.map((b) => b.file_name)).toEqual(['running-example.csv', 'bad-copy.csv']);
+			expect(batches.map((b) => b.file_name)).toEqual([
+				'running-example.csv',
+				'running-example.csv',
+				'bad-copy.csv'
+			]);
 		} finally {
 			await db.close();
 		}
