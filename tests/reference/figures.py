@@ -16,7 +16,8 @@ Event logs (one row per event; pm4py's column names):
 Boston 311 (one row per request; US local times without a zone, America/New_York):
   lead time CLOSED_DT − OPEN_DT in hours, closed requests only (real elapsed time, so across a
             DST change the hour counts as it passed)
-  bySource  CLOSURE_REASON contains "Duplicate of Existing Case"
+  bySource  CLOSURE_REASON marks a duplicate: contains "duplica" or "dubbel", any case (the rule
+            Koers's importer documents for a free-text duplicate column)
   byRule    an earlier request (OPEN_DT strictly earlier) with the same TYPE and Location was
             opened at most 30 days before (wall-clock local time; an empty Location never matches)
   total     the union; repeatRate = total / requests
@@ -113,7 +114,8 @@ def boston(path, window_days=30):
                 tzinfo=zone
             ).astimezone(timezone.utc)
             lead_hours.append(elapsed.total_seconds() / 3600)
-        if 'Duplicate of Existing Case' in row['CLOSURE_REASON']:
+        reason = row['CLOSURE_REASON'].lower()
+        if 'duplica' in reason or 'dubbel' in reason:
             by_source.add(i)
         if row['Location'].strip():
             opened[(row['TYPE'].strip(), row['Location'].strip())].append((start, i))
