@@ -1,0 +1,248 @@
+/**
+ * One measured job of `npm run bench`, in its own process so that its peak memory (maxRSS) is
+ * its own: an import through Koers's `importStream` (then the figures over what it imported),
+ * or the database's own COPY of the same CSV. Prints one line `@@bench <json>` with the result.
+ *
+ * Usage (the runner calls it): node --import tsx src/bench/child.ts '<job json>'
+ */
+import { createReadStream, openAsBlob } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { pgliteDriver } from '../lib/server/db/pglite';
+import { createDb, type Db } from '../lib/server/db/port';
+import { postgresDriver } from '../lib/server/db/postgres';
+import { importStream, type Mapping } from '../lib/server/import';
+import type { Queryable } from '../lib/server/db/types';
+import * as metrics from '../lib/server/metrics';
+
+const SUPABASE_DIR = fileURLToPath(new URL('../../supabase', import.meta.url));
+
+/** Where the job runs: a database on the PostgreSQL server, or a PGlite folder. */
+export type Target = { db: 'postgres'; url: string } | { db: 'pglite'; dataDir: string };
+
+export interface ImportFile {
+	file: string;
+	label?: string;
+	shape?: 'case' | 'event';
+	mapping?: Mapping;
+	timezone?: string;
+	dayFirst?: boolean;
+}
+
+export type Job =
+	| (Target & {
+			kind: 'import';
+			files: ImportFile[];
+			/** Time summary() and weekly() over the imported log afterwards, `repeat` times each. */
+			figures?: { repeat: number };
+	  })
+	| (Target & { kind: 'copy'; file: string; columns: [name: string, type: string][] });
+
+export interface ImportResult {
+	label: string;
+	seconds: number;
+	rowsRead: number;
+	rowsSkipped: number;
+	casesAdded: number;
+	eventsAdded: number;
+	errors: string[];
+}
+
+export interface FiguresResult {
+	/** Seconds of each call, in order (the first one is "cold"). */
+	summarySeconds: number[];
+	weeklySeconds: number[] | null;
+	weeks: number | null;
+	summary: metrics.CaseSummary;
+}
+
+/** Where an import's time went: database statements by kind, and the rest (Node). */
+export interface Phases {
+	/** Reading, parsing, checking and staging rows in Node (the import's time minus the rest). */
+	node: number;
+	/** COPY into the staging table. */
+	copy: number;
+	/** The merge: new reports, new events (with the triggers they fire), other statements. */
+	reports: number;
+	events: number;
+	other: number;
+}
+
+export interface JobResult {
+	imports?: ImportResult[];
+	/** Of all imports of the job together. */
+	phases?: Phases;
+	/** Peak resident memory (MiB) of this process at the end of the import(s) or the COPY. */
+	peakMiB: number;
+	figures?: FiguresResult;
+	copy?: { seconds: number; rows: number };
+	serverVersion: string;
+	setupSeconds: number;
+}
+
+const now = () => performance.now() / 1000;
+
+/** A transaction that adds the time of each statement to `phases` (by what it does). */
+function timed(tx: Queryable, phases: Phases): Queryable {
+	return {
+		async query<T>(text: string, params?: unknown[]) {
+			const start = now();
+			try {
+				return await tx.query<T>(text, params);
+			} finally {
+				const seconds = now() - start;
+				if (/insert into report_event\b/.test(text)) phases.events += seconds;
+				else if (/insert into report\b/.test(text)) phases.reports += seconds;
+				else phases.other += seconds;
+			}
+		},
+		async exec(text: string) {
+			const start = now();
+			await tx.exec(text);
+			phases.other += now() - start;
+		},
+		async copyFrom(table: string, columns: string[], csv: string) {
+			const start = now();
+			await tx.copyFrom(table, columns, csv);
+			phases.copy += now() - start;
+		}
+	};
+}
+const peakMiB = () => process.resourceUsage().maxRSS / 1024;
+
+async function openDb(target: Target): Promise<Db> {
+	return target.db === 'postgres'
+		? createDb(postgresDriver(target.url, { max: 2 }))
+		: createDb(await pgliteDriver(target.dataDir));
+}
+
+async function runImport(job: Extract<Job, { kind: 'import' }>): Promise<JobResult> {
+	const t0 = now();
+	const db = await openDb(job);
+	try {
+		await db.migrate(SUPABASE_DIR);
+		const orgId = await db.asService(async (tx) => {
+			const [org] = await tx.query<{ id: string }>(
+				`insert into organisation (name, slug) values ('Benchmark', 'benchmark') returning id`
+			);
+			return org.id;
+		});
+		const [{ version }] = await db.asService((tx) =>
+			tx.query<{ version: string }>(`select current_setting('server_version') as version`)
+		);
+		const setupSeconds = now() - t0;
+		const imports: ImportResult[] = [];
+		const phases: Phases = { node: 0, copy: 0, reports: 0, events: 0, other: 0 };
+		let importSeconds = 0;
+		for (const f of job.files) {
+			const start = now();
+			const run = <T>(fn: (tx: Queryable) => Promise<T>) =>
+				db.asService((tx) => fn(timed(tx, phases)));
+			const result = await importStream(run, createReadStream(f.file), {
+				orgId,
+				fileName: f.file.split('/').pop(),
+				shape: f.shape,
+				mapping: f.mapping,
+				timezone: f.timezone,
+				dayFirst: f.dayFirst,
+				via: 'cli',
+				pseudonymSecret: 'benchmark-secret-benchmark-secret'
+			});
+			const seconds = now() - start;
+			importSeconds += seconds;
+			imports.push({
+				label: f.label ?? f.file,
+				seconds,
+				rowsRead: result.rowsRead,
+				rowsSkipped: result.rowsSkipped,
+				casesAdded: result.casesAdded,
+				eventsAdded: result.eventsAdded,
+				errors: result.errors
+					.slice(0, 5)
+					.map((e) => `line ${e.line}: ${e.field ?? ''} ${e.key} ${e.detail ?? ''}`)
+			});
+		}
+		const peak = peakMiB();
+		phases.node = importSeconds - phases.copy - phases.reports - phases.events - phases.other;
+		let figures: FiguresResult | undefined;
+		if (job.figures) {
+			const filter = { orgId };
+			const summarySeconds: number[] = [];
+			const weeklySeconds: number[] = [];
+			let summary: metrics.CaseSummary | undefined;
+			let weeks = 0;
+			for (let i = 0; i < job.figures.repeat; i++) {
+				const s = now();
+				summary = await db.asService((tx) => metrics.summary(tx, filter));
+				summarySeconds.push(now() - s);
+			}
+			const hasWeekly = typeof metrics.weekly === 'function';
+			if (hasWeekly)
+				for (let i = 0; i < job.figures.repeat; i++) {
+					const s = now();
+					weeks = (await db.asService((tx) => metrics.weekly(tx, filter))).length;
+					weeklySeconds.push(now() - s);
+				}
+			figures = {
+				summarySeconds,
+				weeklySeconds: hasWeekly ? weeklySeconds : null,
+				weeks: hasWeekly ? weeks : null,
+				summary: summary!
+			};
+		}
+		return { imports, phases, peakMiB: peak, figures, serverVersion: version, setupSeconds };
+	} finally {
+		await db.close();
+	}
+}
+
+/** The practical limit: COPY of the plain CSV into a plain table, nothing else. */
+async function runCopy(job: Extract<Job, { kind: 'copy' }>): Promise<JobResult> {
+	const t0 = now();
+	const typed = `create table bench_log (${job.columns.map(([c, t]) => `${c} ${t}`).join(', ')})`;
+	if (job.db === 'postgres') {
+		const sql = postgres(job.url, { max: 1, onnotice: () => {} });
+		try {
+			await sql.unsafe(typed);
+			const [{ version }] = await sql`select current_setting('server_version') as version`;
+			const setupSeconds = now() - t0;
+			const start = now();
+			const writable =
+				await sql`copy bench_log from stdin with (format csv, header true)`.writable();
+			await pipeline(createReadStream(job.file), writable);
+			const seconds = now() - start;
+			const peak = peakMiB();
+			const [{ n }] = await sql`select count(*)::int as n from bench_log`;
+			return { copy: { seconds, rows: n }, peakMiB: peak, serverVersion: version, setupSeconds };
+		} finally {
+			await sql.end({ timeout: 5 });
+		}
+	}
+	const { PGlite } = await import('@electric-sql/pglite');
+	const pg = await PGlite.create(job.dataDir);
+	try {
+		await pg.exec(typed);
+		const {
+			rows: [{ version }]
+		} = await pg.query<{ version: string }>(`select current_setting('server_version') as version`);
+		const setupSeconds = now() - t0;
+		const start = now();
+		const blob = await openAsBlob(job.file);
+		await pg.query(`copy bench_log from '/dev/blob' with (format csv, header true)`, [], {
+			blob
+		});
+		const seconds = now() - start;
+		const peak = peakMiB();
+		const {
+			rows: [{ n }]
+		} = await pg.query<{ n: number }>('select count(*)::int as n from bench_log');
+		return { copy: { seconds, rows: n }, peakMiB: peak, serverVersion: version, setupSeconds };
+	} finally {
+		await pg.close();
+	}
+}
+
+const job = JSON.parse(process.argv[2]) as Job;
+const result = job.kind === 'import' ? await runImport(job) : await runCopy(job);
+process.stdout.write(`@@bench ${JSON.stringify(result)}\n`);

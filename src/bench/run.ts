@@ -1,0 +1,604 @@
+/**
+ * `npm run bench [-- --events N | --quick] [--profile] [--keep] [--no-readme]`
+ *
+ * Measures Koers's import and figures on a generated event log (1,000,000 events in 100,000
+ * cases by default) against the practical limit (the database's own COPY of the same CSV) and
+ * against pandas, on a throwaway PostgreSQL (or TEST_DATABASE_URL) and on PGlite in a folder.
+ * Every measured import runs in a child process of its own, so its peak memory is its own.
+ * Prints a table, then the same as Markdown between `<!-- bench -->` markers, and puts that into
+ * README.md (section "Benchmark"). Temporary files and the PostgreSQL it started are removed.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import { startThrowawayPostgres } from '../../tests/setup/throwaway-postgres';
+import type { ImportFile, Job, JobResult } from './child';
+import { writeLog } from './generate';
+import { formatProfile, summariseProfile } from './profile';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+const PANDAS = fileURLToPath(new URL('./pandas_figures.py', import.meta.url));
+const DATA = join(ROOT, '..', 'shared', 'data');
+const PYTHON = '/usr/bin/python3';
+
+const TARGET = {
+	pgEventsPerSecond: 500_000,
+	pgliteEventsPerSecond: 150_000,
+	figuresSeconds: 1,
+	peakMiB: 512
+};
+
+const { values: args } = parseArgs({
+	options: {
+		events: { type: 'string' },
+		quick: { type: 'boolean' },
+		profile: { type: 'boolean' },
+		keep: { type: 'boolean' },
+		'no-readme': { type: 'boolean' }
+	}
+});
+const EVENTS = args.events ? Number(args.events) : args.quick ? 100_000 : 1_000_000;
+if (!Number.isInteger(EVENTS) || EVENTS < 1000) throw new Error('--events: a whole number ≥ 1000');
+const QUARTER = Math.round(EVENTS / 4);
+
+const fmt = (n: number, digits = 0) =>
+	n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const secs = (s: number) => `${s < 10 ? s.toFixed(2) : s.toFixed(1)} s`;
+const mib = (n: number) => `${fmt(n)} MB`;
+const perSecond = (rows: number, s: number) => fmt(rows / s);
+const log = (text: string) => process.stderr.write(`${text}\n`);
+
+/** Runs one job in a child process; returns its result and its wall-clock seconds. */
+async function child(
+	job: Job,
+	options: { profileDir?: string; timeoutSeconds?: number } = {}
+): Promise<JobResult & { wallSeconds: number }> {
+	const start = performance.now();
+	const argv = ['--import', 'tsx'];
+	if (options.profileDir) argv.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
+	const proc = spawn(process.execPath, [...argv, CHILD, JSON.stringify(job)], {
+		cwd: ROOT,
+		stdio: ['ignore', 'pipe', 'inherit']
+	});
+	let out = '';
+	proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+	const timer = setTimeout(() => proc.kill('SIGKILL'), (options.timeoutSeconds ?? 900) * 1000);
+	const code = await new Promise<number | null>((resolve) => proc.on('close', resolve));
+	clearTimeout(timer);
+	const line = out.split('\n').find((l) => l.startsWith('@@bench '));
+	if (code !== 0 || !line)
+		throw new Error(`the ${job.kind} job on ${job.db} failed (exit ${code}):\n${out.slice(-2000)}`);
+	return {
+		...(JSON.parse(line.slice(8)) as JobResult),
+		wallSeconds: (performance.now() - start) / 1000
+	};
+}
+
+/** A fresh database on the PostgreSQL server for each job; dropped afterwards. */
+function postgresServer(serverUrl: string) {
+	const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+	let n = 0;
+	return {
+		async fresh<T>(fn: (url: string) => Promise<T>): Promise<T> {
+			const name = `koers_bench_${process.pid}_${++n}`;
+			await admin.unsafe(`create database ${name}`);
+			try {
+				const url = new URL(serverUrl);
+				url.pathname = `/${name}`;
+				return await fn(url.toString());
+			} finally {
+				await admin.unsafe(`drop database if exists ${name} with (force)`);
+			}
+		},
+		end: () => admin.end({ timeout: 5 })
+	};
+}
+
+/** pandas from Debian (python3-pandas): installed with apt when missing and we are root. */
+function pandasAvailable(): boolean {
+	const importable = () =>
+		existsSync(PYTHON) &&
+		spawnSync(PYTHON, ['-c', 'import pandas'], { stdio: 'ignore' }).status === 0;
+	if (importable()) return true;
+	if (process.getuid?.() !== 0) {
+		log(
+			`pandas is not installed for ${PYTHON} and this is not root: skipping the pandas comparison`
+		);
+		log('  (install it with `apt-get install python3-pandas` to include it)');
+		return false;
+	}
+	log("pandas is missing: installing Debian's python3-pandas with apt-get (once) …");
+	const install = () =>
+		spawnSync('apt-get', ['install', '-y', '-q', 'python3-pandas'], {
+			stdio: ['ignore', 'ignore', 'inherit'],
+			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+		}).status === 0;
+	if (!install()) {
+		spawnSync('apt-get', ['update', '-q'], { stdio: ['ignore', 'ignore', 'inherit'] });
+		install();
+	}
+	if (importable()) return true;
+	log('apt-get could not install python3-pandas: skipping the pandas comparison');
+	return false;
+}
+
+interface PandasResult {
+	cases: number;
+	events: number;
+	leadMedianHours: number;
+	leadMeanHours: number;
+	handoffs: number;
+	casesWithHandoff: number;
+	variants: number;
+	handoffMatrix: { from: string; to: string; count: number }[];
+	seconds: { import: number; read: number; compute: number; total: number };
+	pandas: string;
+	wallSeconds: number;
+}
+
+function runPandas(csv: string): PandasResult {
+	const start = performance.now();
+	const out = execFileSync(
+		PYTHON,
+		[PANDAS, csv, 'case:concept:name', 'concept:name', 'time:timestamp', 'org:group'],
+		{ encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] }
+	);
+	const line = out.split('\n').find((l) => l.startsWith('@@pandas '));
+	if (!line) throw new Error(`pandas printed no result:\n${out.slice(-2000)}`);
+	return {
+		...(JSON.parse(line.slice(9)) as Omit<PandasResult, 'wallSeconds'>),
+		wallSeconds: (performance.now() - start) / 1000
+	};
+}
+
+/** Differences between Koers's figures and pandas's (empty when they agree). */
+function compareFigures(koers: NonNullable<JobResult['figures']>['summary'], p: PandasResult) {
+	const problems: string[] = [];
+	const exact: [string, number, number][] = [
+		['cases', koers.cases, p.cases],
+		['events', koers.events, p.events],
+		['handoffs', koers.handoffs, p.handoffs],
+		['casesWithHandoff', koers.casesWithHandoff, p.casesWithHandoff],
+		['variants', koers.variants.count, p.variants]
+	];
+	for (const [name, k, q] of exact) if (k !== q) problems.push(`${name}: Koers ${k}, pandas ${q}`);
+	const close: [string, number | null, number][] = [
+		['median lead time (h)', koers.leadTimeHours.median, p.leadMedianHours],
+		['mean lead time (h)', koers.leadTimeHours.mean, p.leadMeanHours]
+	];
+	for (const [name, k, q] of close)
+		if (k === null || Math.abs(k - q) > 1e-6) problems.push(`${name}: Koers ${k}, pandas ${q}`);
+	const key = (m: { from: string; to: string; count: number }) => `${m.from} → ${m.to}: ${m.count}`;
+	const km = koers.handoffMatrix.map(key).sort();
+	const pm = p.handoffMatrix.map(key).sort();
+	if (km.join('\n') !== pm.join('\n')) {
+		const onlyK = km.filter((x) => !pm.includes(x));
+		const onlyP = pm.filter((x) => !km.includes(x));
+		problems.push(
+			`handoffs by department differ: Koers only [${onlyK.join('; ')}], pandas only [${onlyP.join('; ')}]`
+		);
+	}
+	return problems;
+}
+
+function largestProfile(dir: string): string | undefined {
+	if (!existsSync(dir)) return undefined;
+	return readdirSync(dir)
+		.filter((f) => f.endsWith('.cpuprofile'))
+		.map((f) => join(dir, f))
+		.sort((a, b) => statSync(b).size - statSync(a).size)[0];
+}
+
+/** A Markdown table, its columns padded (as prettier would) so the README stays lint-clean. */
+function markdownTable(head: string[], rows: string[][]): string {
+	const widths = head.map((h, i) => Math.max(3, h.length, ...rows.map((r) => (r[i] ?? '').length)));
+	const line = (cells: string[]) =>
+		`| ${cells.map((c, i) => (c ?? '').padEnd(widths[i])).join(' | ')} |`;
+	return [
+		line(head),
+		`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
+		...rows.map(line)
+	].join('\n');
+}
+
+/** The same table as plain text for the terminal. */
+function textTable(head: string[], rows: string[][]): string {
+	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+	const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ');
+	return [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+async function updateReadme(section: string) {
+	const path = join(ROOT, 'README.md');
+	let text = await readFile(path, 'utf8');
+	const start = text.indexOf('<!-- bench -->');
+	const end = text.indexOf('<!-- /bench -->');
+	if (start !== -1 && end > start) text = text.slice(0, start) + section + text.slice(end + 15);
+	else text = `${text.trimEnd()}\n\n## Benchmark\n\n${section}\n`;
+	const prettier = await import('prettier');
+	const options = (await prettier.resolveConfig(path)) ?? {};
+	await writeFile(path, await prettier.format(text, { ...options, filepath: path }));
+}
+
+async function main() {
+	const began = performance.now();
+	const dir = await mkdtemp(join(tmpdir(), 'koers-bench-'));
+	let pg: { url: string; stop(): Promise<void> } | undefined;
+	let server: ReturnType<typeof postgresServer> | undefined;
+	try {
+		// 1. the logs
+		const csv = join(dir, 'log.csv');
+		const xes = join(dir, 'log.xes');
+		const csvQuarter = join(dir, 'log-quarter.csv');
+		let t = performance.now();
+		const generated = await writeLog(EVENTS, csv, xes);
+		await writeLog(QUARTER, csvQuarter);
+		const generateSeconds = (performance.now() - t) / 1000;
+		const csvMB = statSync(csv).size / 1e6;
+		const xesMB = statSync(xes).size / 1e6;
+		log(
+			`Generated ${fmt(generated.events)} events in ${fmt(generated.cases)} cases: CSV ${fmt(csvMB)} MB, ` +
+				`XES ${fmt(xesMB)} MB, and ${fmt(QUARTER)} events as CSV, in ${secs(generateSeconds)} (${dir})`
+		);
+
+		// 2. PostgreSQL
+		if (process.env.TEST_DATABASE_URL)
+			pg = { url: process.env.TEST_DATABASE_URL, stop: async () => {} };
+		else {
+			t = performance.now();
+			pg = await startThrowawayPostgres();
+			log(`Started a throwaway PostgreSQL in ${secs((performance.now() - t) / 1000)}`);
+		}
+		server = postgresServer(pg.url);
+		const srv = server;
+		const pgliteDir = async (name: string) => mkdtemp(join(dir, `pglite-${name}-`));
+		const onPg = (make: (url: string) => Job, o?: Parameters<typeof child>[1]) =>
+			srv.fresh((url) => child(make(url), o));
+		const onPglite = async (name: string, make: (dataDir: string) => Job) => {
+			const dataDir = await pgliteDir(name);
+			try {
+				return await child(make(dataDir));
+			} finally {
+				await rm(dataDir, { recursive: true, force: true });
+			}
+		};
+		const logFile: ImportFile[] = [{ file: csv, label: 'CSV' }];
+		const figures = { repeat: 3 };
+		const profileDir = args.profile ? join(dir, 'profile') : undefined;
+
+		log('PostgreSQL: import CSV …');
+		const pgCsv = await onPg(
+			(url) => ({ kind: 'import', db: 'postgres', url, files: logFile, figures }),
+			{ profileDir }
+		);
+		log('PostgreSQL: import XES …');
+		const pgXes = await onPg((url) => ({
+			kind: 'import',
+			db: 'postgres',
+			url,
+			files: [{ file: xes, label: 'XES' }]
+		}));
+		log(`PostgreSQL: import CSV of ${fmt(QUARTER)} events …`);
+		const pgQuarter = await onPg((url) => ({
+			kind: 'import',
+			db: 'postgres',
+			url,
+			files: [{ file: csvQuarter, label: 'CSV quarter' }]
+		}));
+		const columns: [string, string][] = [
+			['case_id', 'text'],
+			['activity', 'text'],
+			['time', 'timestamptz'],
+			['department', 'text'],
+			['resource', 'text'],
+			['lifecycle', 'text'],
+			['channel', 'text'],
+			['category', 'text']
+		];
+		log('PostgreSQL: COPY …');
+		const pgCopy = await onPg((url) => ({ kind: 'copy', db: 'postgres', url, file: csv, columns }));
+
+		log('PGlite: import CSV …');
+		const liteCsv = await onPglite('csv', (dataDir) => ({
+			kind: 'import',
+			db: 'pglite',
+			dataDir,
+			files: logFile,
+			figures
+		}));
+		log('PGlite: import XES …');
+		const liteXes = await onPglite('xes', (dataDir) => ({
+			kind: 'import',
+			db: 'pglite',
+			dataDir,
+			files: [{ file: xes, label: 'XES' }]
+		}));
+		log('PGlite: COPY …');
+		const liteCopy = await onPglite('copy', (dataDir) => ({
+			kind: 'copy',
+			db: 'pglite',
+			dataDir,
+			file: csv,
+			columns
+		}));
+
+		// 3. the real logs
+		const real: (ImportFile & { name: string })[] = [
+			{ name: 'receipt.csv', label: 'receipt.csv', file: join(DATA, 'receipt.csv') },
+			{
+				name: 'roadtraffic100traces.xes',
+				label: 'roadtraffic100traces.xes',
+				file: join(DATA, 'roadtraffic100traces.xes')
+			},
+			{
+				name: 'boston311 (case shape)',
+				label: 'boston311',
+				file: join(DATA, 'boston311_2015_Abandoned_Vehicles.csv'),
+				shape: 'case',
+				mapping: {
+					caseId: 'CASE_ENQUIRY_ID',
+					received: 'OPEN_DT',
+					resolved: 'CLOSED_DT',
+					category: 'TYPE',
+					channel: 'Source',
+					location: 'Location',
+					status: 'CASE_STATUS',
+					department: 'QUEUE',
+					duplicate: 'CLOSURE_REASON'
+				},
+				timezone: 'America/New_York',
+				dayFirst: false
+			}
+		];
+		const realFiles = real.filter((r) => existsSync(r.file));
+		if (realFiles.length < real.length)
+			log(
+				`Real logs missing in ${DATA}: ${real
+					.filter((r) => !realFiles.includes(r))
+					.map((r) => r.name)
+					.join(', ')}`
+			);
+		let pgReal: JobResult | undefined;
+		let liteReal: JobResult | undefined;
+		if (realFiles.length) {
+			const files = realFiles.map(({ name: _name, ...f }) => f);
+			log('PostgreSQL and PGlite: the real logs …');
+			pgReal = await onPg((url) => ({ kind: 'import', db: 'postgres', url, files }));
+			liteReal = await onPglite('real', (dataDir) => ({
+				kind: 'import',
+				db: 'pglite',
+				dataDir,
+				files
+			}));
+		}
+
+		// 4. pandas
+		let pandas: PandasResult | undefined;
+		if (pandasAvailable()) {
+			log('pandas …');
+			pandas = runPandas(csv);
+		}
+
+		// 5. the report
+		const importOf = (r: JobResult) => r.imports![0];
+		const eventsPerSecond = (r: JobResult) => importOf(r).eventsAdded / importOf(r).seconds;
+		const check = (r: JobResult, label: string) => {
+			const i = importOf(r);
+			if (i.eventsAdded !== EVENTS && i.rowsRead)
+				log(
+					`!! ${label}: ${fmt(i.eventsAdded)} events added of ${fmt(EVENTS)} (${i.errors.join('; ')})`
+				);
+		};
+		check(pgCsv, 'PostgreSQL CSV');
+		check(pgXes, 'PostgreSQL XES');
+		check(liteCsv, 'PGlite CSV');
+		check(liteXes, 'PGlite XES');
+		const mismatches: string[] = [];
+		if (pandas) {
+			for (const [label, r] of [
+				['PostgreSQL', pgCsv],
+				['PGlite', liteCsv]
+			] as const)
+				for (const p of compareFigures(r.figures!.summary, pandas))
+					mismatches.push(`${label}: ${p}`);
+		}
+
+		const pgVersion = pgCsv.serverVersion.split(' ')[0];
+		const liteVersion = liteCsv.serverVersion.split(' ')[0];
+		const ratio = (a: number, b: number) => `${(a / b).toFixed(a / b < 10 ? 2 : 1)}×`;
+		const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(a / b < 0.1 ? 1 : 0)} %`;
+		const importCell = (r: JobResult) =>
+			`${secs(importOf(r).seconds)} · ${perSecond(importOf(r).eventsAdded, importOf(r).seconds)} ev/s`;
+		const copyCell = (r: JobResult) =>
+			`${secs(r.copy!.seconds)} · ${perSecond(r.copy!.rows, r.copy!.seconds)} rows/s`;
+		const best = (xs: number[]) => Math.min(...xs);
+		const figCell = (xs: number[] | null | undefined) =>
+			xs && xs.length ? `${secs(xs[0])} / ${secs(best(xs))}` : 'n/a';
+		const pgFig = pgCsv.figures!;
+		const liteFig = liteCsv.figures!;
+		const pgFigTotal = best(pgFig.summarySeconds) + best(pgFig.weeklySeconds ?? [0]);
+		const liteFigTotal = best(liteFig.summarySeconds) + best(liteFig.weeklySeconds ?? [0]);
+		const pgEnd = importOf(pgCsv).seconds + pgFig.summarySeconds[0];
+		const liteEnd = importOf(liteCsv).seconds + liteFig.summarySeconds[0];
+		const phases = (r: JobResult) => {
+			const p = r.phases!;
+			return `parse+check+stage ${secs(p.node)}, staging COPY ${secs(p.copy)}, merge reports ${secs(p.reports)}, merge events ${secs(p.events)}`;
+		};
+
+		const head = ['', 'PostgreSQL', 'PGlite', 'PG vs PGlite', 'target'];
+		const rows: string[][] = [
+			[
+				`Koers import, CSV (${fmt(csvMB)} MB)`,
+				importCell(pgCsv),
+				importCell(liteCsv),
+				`PG ${ratio(eventsPerSecond(pgCsv), eventsPerSecond(liteCsv))}`,
+				`≥ ${fmt(TARGET.pgEventsPerSecond)} / ≥ ${fmt(TARGET.pgliteEventsPerSecond)} ev/s`
+			],
+			[
+				`Koers import, XES (${fmt(xesMB)} MB)`,
+				importCell(pgXes),
+				importCell(liteXes),
+				`PG ${ratio(eventsPerSecond(pgXes), eventsPerSecond(liteXes))}`,
+				''
+			],
+			['database COPY of the same CSV', copyCell(pgCopy), copyCell(liteCopy), '', ''],
+			[
+				'Koers CSV import ÷ COPY (speed)',
+				pct(pgCopy.copy!.seconds, importOf(pgCsv).seconds),
+				pct(liteCopy.copy!.seconds, importOf(liteCsv).seconds),
+				'',
+				''
+			],
+			[
+				`importer peak RSS, CSV ${fmt(QUARTER)} → ${fmt(EVENTS)} events`,
+				`${mib(pgQuarter.peakMiB)} → ${mib(pgCsv.peakMiB)}`,
+				`${mib(liteCsv.peakMiB)} (incl. the database)`,
+				'',
+				`≤ ${TARGET.peakMiB} MB`
+			],
+			[
+				'importer peak RSS, XES',
+				mib(pgXes.peakMiB),
+				`${mib(liteXes.peakMiB)} (incl. the database)`,
+				'',
+				''
+			],
+			[
+				'figures: summary() first / best',
+				figCell(pgFig.summarySeconds),
+				figCell(liteFig.summarySeconds),
+				`PG ${ratio(best(liteFig.summarySeconds), best(pgFig.summarySeconds))}`,
+				`≤ ${TARGET.figuresSeconds} s on PG`
+			],
+			[
+				`figures: weekly() first / best (${pgFig.weeks ?? 0} weeks)`,
+				figCell(pgFig.weeklySeconds),
+				figCell(liteFig.weeklySeconds),
+				pgFig.weeklySeconds && liteFig.weeklySeconds
+					? `PG ${ratio(best(liteFig.weeklySeconds), best(pgFig.weeklySeconds))}`
+					: '',
+				''
+			],
+			[
+				'Koers end to end: CSV import + summary()',
+				secs(pgEnd),
+				secs(liteEnd),
+				`PG ${ratio(liteEnd, pgEnd)}`,
+				'faster than pandas'
+			]
+		];
+		if (pandas)
+			rows.push(
+				[
+					`pandas ${pandas.pandas}: read_csv + figures`,
+					`${secs(pandas.seconds.total)} (read ${secs(pandas.seconds.read)}, figures ${secs(pandas.seconds.compute)})`,
+					'',
+					'',
+					''
+				],
+				[
+					'Koers end to end ÷ pandas (time)',
+					ratio(pgEnd, pandas.seconds.total),
+					ratio(liteEnd, pandas.seconds.total),
+					'',
+					'< 1×'
+				],
+				[
+					'same figures as pandas',
+					mismatches.some((m) => m.startsWith('PostgreSQL')) ? '**NO**' : 'yes',
+					mismatches.some((m) => m.startsWith('PGlite')) ? '**NO**' : 'yes',
+					'',
+					''
+				]
+			);
+		rows.push(['where the CSV import time goes', phases(pgCsv), phases(liteCsv), '', '']);
+
+		const realHead = ['real log', 'rows', 'PostgreSQL', 'PGlite'];
+		const realRows: string[][] = (pgReal?.imports ?? []).map((p, i) => {
+			const l = liteReal!.imports![i];
+			const n = p.eventsAdded || p.casesAdded;
+			const unit = p.eventsAdded ? 'events' : 'cases';
+			const cell = (x: typeof p) =>
+				`${secs(x.seconds)} · ${perSecond(x.eventsAdded || x.casesAdded, x.seconds)} ${unit}/s`;
+			return [p.label, `${fmt(p.rowsRead)} → ${fmt(n)} ${unit}`, cell(p), cell(l)];
+		});
+
+		const s = pgFig.summary;
+		const figuresLine =
+			`${fmt(s.cases)} cases, ${fmt(s.events)} events, lead time median ${s.leadTimeHours.median?.toFixed(2)} h / ` +
+			`mean ${s.leadTimeHours.mean?.toFixed(2)} h, ${fmt(s.handoffs)} handoffs in ${fmt(s.casesWithHandoff)} cases, ` +
+			`${fmt(s.variants.count)} variants`;
+		const date = new Date().toISOString().slice(0, 10);
+		const machine =
+			`${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
+			`${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, Node ${process.version}, PostgreSQL ${pgVersion} ` +
+			`(${process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'throwaway cluster, fsync off'}), ` +
+			`PGlite (PostgreSQL ${liteVersion}) in a folder`;
+		const command = `npm run bench${args.events ? ` -- --events ${EVENTS}` : args.quick ? ' -- --quick' : ''}`;
+		const total = (performance.now() - began) / 1000;
+
+		console.log(`\nKoers benchmark: ${fmt(EVENTS)} events in ${fmt(generated.cases)} cases`);
+		console.log(textTable(head, rows));
+		if (realRows.length) console.log('\n' + textTable(realHead, realRows));
+		console.log(`\nFigures: ${figuresLine}`);
+		if (pandas) {
+			if (mismatches.length) {
+				console.log('\n' + '!'.repeat(72));
+				console.log('!! MISMATCH between Koers and pandas:');
+				for (const m of mismatches) console.log(`!!   ${m}`);
+				console.log('!'.repeat(72));
+			} else
+				console.log(
+					'Koers (PostgreSQL and PGlite) and pandas agree: cases, events, handoffs (by department), ' +
+						'cases with a handoff, variants exactly; median and mean lead time within 1e-6 h.'
+				);
+		}
+
+		const markdown = [
+			'<!-- bench -->',
+			'',
+			`Measured on ${date} with \`${command}\` (${secs(total)} in all): ${fmt(EVENTS)} generated events ` +
+				`in ${fmt(generated.cases)} cases (\`src/bench/generate.ts\`, deterministic). Machine: ${machine}.`,
+			'',
+			markdownTable(head, rows),
+			'',
+			`Import: wall clock of \`importStream\` (read, parse, check, stage, merge, one transaction) into a ` +
+				`fresh, migrated database, each in a child process (peak RSS from \`process.resourceUsage()\`). ` +
+				`COPY: the database's own \`COPY … FROM STDIN\` (PGlite: \`FROM '/dev/blob'\`) of the same CSV into a ` +
+				`plain table. Figures: ${figuresLine}; first call and best of ${figures.repeat}. pandas: ` +
+				`\`src/bench/pandas_figures.py\`, the same figures from the same CSV` +
+				(pandas
+					? `, ${mismatches.length ? "**which differ from Koers's**" : "equal to Koers's"}.`
+					: ' (not run: pandas missing).'),
+			'',
+			...(realRows.length ? [markdownTable(realHead, realRows), ''] : []),
+			'<!-- /bench -->'
+		].join('\n');
+		console.log('\n' + markdown);
+		if (!args['no-readme']) {
+			await updateReadme(markdown);
+			log('README.md: section "Benchmark" updated.');
+		}
+
+		if (profileDir) {
+			const file = largestProfile(profileDir);
+			if (file)
+				console.log(`\nCSV → PostgreSQL import, ${formatProfile(summariseProfile(file, 25))}`);
+		}
+		log(`Done in ${secs(total)}.`);
+		if (mismatches.length) process.exitCode = 1;
+	} finally {
+		await server?.end();
+		await pg?.stop();
+		if (args.keep) log(`Kept ${dir}`);
+		else await rm(dir, { recursive: true, force: true });
+	}
+}
+
+await main();
