@@ -12,6 +12,9 @@ export default defineConfig({
 		SvelteKitPWA({
 			registerType: 'autoUpdate',
 			injectRegister: false,
+			// Kit's relative asset paths would register ./sw.js from every page's folder.
+			base: '/',
+			scope: '/',
 			manifest: {
 				name: 'Koers',
 				short_name: 'Koers',
