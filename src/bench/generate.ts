@@ -49,7 +49,6 @@ function prng(seed: number) {
 
 const KCC = 'Klantcontactcentrum';
 const FIELD = 'Buitendienst';
-const SPECIALISTS = ['Openbare Ruimte', 'Handhaving', 'Vergunningen', 'Afval en Reiniging'];
 
 /** Categories with the specialist department that handles them. */
 const CATEGORIES: [string, string][] = [

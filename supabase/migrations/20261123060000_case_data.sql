@@ -88,7 +88,11 @@ create table public.report_event (
   lifecycle text,
   seq integer not null,
   batch_id uuid,
-  foreign key (org_id, report_id) references public.report (org_id, id) on delete cascade,
+  -- Referencing the primary key alone keeps this check a primary-key lookup whatever the
+  -- planner's statistics say (a composite key once picked a wrong index and crawled). That an
+  -- event's case is of the same organisation is checked by the insert policy below for users;
+  -- the importer joins on the organisation for the service path.
+  foreign key (report_id) references public.report (id) on delete cascade,
   unique (report_id, occurred_at, activity)
 );
 create index report_event_org_idx on public.report_event (org_id);
@@ -150,7 +154,10 @@ create policy "case readers read events" on public.report_event
   using (org_id = (select private.org_id()) and (select private.can_see_cases()));
 create policy "admins import events" on public.report_event
   for insert to authenticated
-  with check (org_id = (select private.org_id()) and (select private.is_admin()));
+  with check (
+    org_id = (select private.org_id()) and (select private.is_admin())
+    and exists (select 1 from public.report r where r.id = report_id and r.org_id = report_event.org_id)
+  );
 create policy "admins remove events" on public.report_event
   for delete to authenticated
   using (org_id = (select private.org_id()) and (select private.is_admin()));

@@ -188,7 +188,7 @@ create table public.report_flow (
   handoffs integer not null,
   handoff_from text[] not null,
   handoff_to text[] not null,
-  foreign key (org_id, report_id) references public.report (org_id, id) on delete cascade
+  foreign key (report_id) references public.report (id) on delete cascade
 );
 create index report_flow_org_idx on public.report_flow (org_id);
 alter table public.report_flow enable row level security;
