@@ -98,6 +98,8 @@ export function toRecord(
 	const department = text('department');
 	const flaggedDuplicate = !!duplicate && (YES.test(duplicate) || DUPLICATE.test(duplicate));
 	const reopenedFlag = !!reopened && YES.test(reopened);
+	const resource = event ? text('resource') : null;
+	const lifecycle = event ? text('lifecycle') : null;
 	if (problems.length) return { ok: false, problems };
 	const id = externalId ?? '';
 	if (!event)
@@ -136,8 +138,8 @@ export function toRecord(
 			reopened: reopenedFlag,
 			occurredAt: occurredAt!,
 			activity: activity!,
-			resource: text('resource'),
-			lifecycle: text('lifecycle')
+			resource,
+			lifecycle
 		}
 	};
 }
