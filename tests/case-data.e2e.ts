@@ -159,3 +159,19 @@ test('an API key lets a system push reports, once; revoked it stops working', as
 	expect((await post()).status()).toBe(401);
 	await api.dispose();
 });
+
+test('the preview reads US dates from the file and proposes month-first', async ({ page }) => {
+	await signIn(page, DEMO, 'admin@voorbeeld.nl');
+	await page.goto(`${DEMO}/admin/import`);
+	await page.setInputFiles('#file', data('boston311_2015_Abandoned_Vehicles.csv'));
+	await page.getByRole('button', { name: 'Bestand bekijken' }).click();
+	await expect(page.getByLabel('Datums zonder AM/PM lezen als')).toHaveValue('month');
+	await page.getByRole('link', { name: 'Annuleren' }).click();
+	await page.setInputFiles('#file', {
+		name: 'nl.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from('zaaknummer;ontvangen\nZ-1;25-02-2025 09:00\n')
+	});
+	await page.getByRole('button', { name: 'Bestand bekijken' }).click();
+	await expect(page.getByLabel('Datums zonder AM/PM lezen als')).toHaveValue('day');
+});

@@ -9,12 +9,12 @@ import type { CaseRecord, EventRecord } from './import/records';
  * seasonality, repeat reports at the same address — and on CHANGE_DATE a process change after
  * which repeat reports of "Container niet geleegd" roughly halve.
  */
-export const DEMO_START = new Date('2024-11-25T00:00:00+01:00');
-export const DEMO_END = new Date('2026-11-23T00:00:00+01:00');
-export const CHANGE_DATE = new Date('2025-11-03T00:00:00+01:00');
-export const DEMO_SOURCE = 'demo-zaaksysteem';
+const DEMO_START = new Date('2024-11-25T00:00:00+01:00');
+const DEMO_END = new Date('2026-11-23T00:00:00+01:00');
+const CHANGE_DATE = new Date('2025-11-03T00:00:00+01:00');
+const DEMO_SOURCE = 'demo-zaaksysteem';
 
-export const DEMO_CATEGORIES = [
+const DEMO_CATEGORIES = [
 	{ name: 'Container niet geleegd', normDays: 2, unit: 'working_days', perDay: 9, repeat: 0.35 },
 	{ name: 'Grofvuil ophalen', normDays: 10, unit: 'calendar_days', perDay: 6, repeat: 0.06 },
 	{ name: 'Zwerfafval', normDays: 5, unit: 'working_days', perDay: 4, repeat: 0.12 },

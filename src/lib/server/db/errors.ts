@@ -6,5 +6,4 @@ export function sqlState(e: unknown): string | undefined {
 
 export const UNIQUE_VIOLATION = '23505';
 export const FOREIGN_KEY_VIOLATION = '23503';
-export const CHECK_VIOLATION = '23514';
 export const RLS_VIOLATION = '42501';

@@ -1,4 +1,5 @@
 import { readCsv } from './csv';
+import { detectDayFirst } from './dates';
 import { openInput } from './input';
 import type { Queryable } from '../db';
 import { Stager, merge } from './load';
@@ -16,7 +17,7 @@ import {
 import { readXes } from './xes';
 
 export * from './types';
-export { suggestMapping, parseMapArg, SHAPE_FIELDS, REQUIRED } from './mapping';
+export { suggestMapping, parseMapArg } from './mapping';
 
 const MAX_ERRORS = 100;
 
@@ -29,7 +30,16 @@ export async function preview(input: AsyncIterable<Uint8Array>, rows = 10) {
 		sample.push(row.values);
 		if (sample.length >= rows) break;
 	}
-	return { format: source.format, headers: source.headers, ...suggested, sample };
+	// The order of 01/02/2015 is decided for the column, from the values that tell.
+	const dates = [
+		suggested.mapping.timestamp,
+		suggested.mapping.received,
+		suggested.mapping.resolved
+	];
+	const dayFirst = detectDayFirst(
+		sample.flatMap((v) => dates.map((c) => (c ? v[c] : undefined)).filter((x) => x !== undefined))
+	);
+	return { format: source.format, headers: source.headers, ...suggested, sample, dayFirst };
 }
 
 async function parse(input: AsyncIterable<Uint8Array>): Promise<RowSource> {

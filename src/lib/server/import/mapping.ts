@@ -1,8 +1,6 @@
 import { REQUIRED_FIELDS as REQUIRED, SHAPE_FIELDS } from '../../schemas/case-data';
 import { FIELDS, type Field, type Mapping } from './types';
 
-export { REQUIRED, SHAPE_FIELDS };
-
 /** Header names (Dutch and English, as exports write them) that suggest each field, best first. */
 const NAMES: Record<Field, string[]> = {
 	caseId: [
