@@ -3,6 +3,8 @@ import { defineConfig, devices } from '@playwright/test';
 // Browser tests drive Debian's Chromium (never `playwright install`: no downloads here).
 // Two servers from the production build: one on an empty database (first-run setup), one
 // with the demo organisation. Each run starts from fresh data folders.
+// E2E_PORT moves both servers (for running two suites side by side on one machine).
+const base = Number(process.env.E2E_PORT ?? 4173);
 const run = `${process.env.TMPDIR ?? '/tmp'}/koers-e2e-${Date.now().toString(36)}`;
 const server = (port: number, demo: boolean) => ({
 	command: `node src/scripts/start.js --no-build`,
@@ -17,8 +19,8 @@ const server = (port: number, demo: boolean) => ({
 	}
 });
 
-export const EMPTY = 'http://127.0.0.1:4173';
-export const DEMO = 'http://127.0.0.1:4174';
+export const EMPTY = `http://127.0.0.1:${base}`;
+export const DEMO = `http://127.0.0.1:${base + 1}`;
 
 export default defineConfig({
 	testDir: 'tests',
@@ -46,5 +48,5 @@ export default defineConfig({
 			]
 		}
 	},
-	webServer: [server(4173, false), server(4174, true)]
+	webServer: [server(base, false), server(base + 1, true)]
 });

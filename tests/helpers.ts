@@ -30,8 +30,7 @@ export const test = base.extend({
 });
 export { expect };
 
-export const EMPTY = 'http://127.0.0.1:4173';
-export const DEMO = 'http://127.0.0.1:4174';
+export { DEMO, EMPTY } from '../playwright.config';
 export const DEMO_PASSWORD = 'koers-demo-2026';
 
 export const viewports = {

@@ -15,6 +15,9 @@ export interface MetricsFilter {
 	to?: Date | string | null;
 	/** A category id (uuid). */
 	category?: string | null;
+	/** Several category ids: cases in any of them (a touchpoint, a journey, a team). Combined
+	 * with `category`, a case must be in both. An empty list selects no cases. */
+	categories?: readonly string[] | null;
 	channel?: string | null;
 	/** The report's department (report.department). */
 	department?: string | null;
@@ -84,14 +87,20 @@ function params(filter: MetricsFilter): unknown[] {
 	return [
 		moment(filter.from),
 		moment(filter.to),
-		filter.category ?? null,
+		categoryList(filter),
 		filter.channel ?? null,
 		filter.department ?? null,
 		filter.orgId ?? null
 	];
 }
 
-const ARGS = '$1::timestamptz, $2::timestamptz, $3::uuid, $4::text, $5::text, $6::uuid';
+function categoryList(filter: MetricsFilter): string[] | null {
+	const { category, categories } = filter;
+	if (!categories) return category ? [category] : null;
+	return category ? categories.filter((c) => c === category) : [...categories];
+}
+
+const ARGS = '$1::timestamptz, $2::timestamptz, $3::uuid[], $4::text, $5::text, $6::uuid';
 
 /** All figures over the cases the filter selects (received in [from, to)). */
 export async function summary(tx: Queryable, filter: MetricsFilter = {}): Promise<CaseSummary> {
