@@ -283,7 +283,7 @@ create table public.improvement_cycle (
   better public.better_direction not null default 'lower',
   scope_category_id uuid,
   scope_touchpoint_id uuid,
-  scope_channel public.channel,
+  scope_channel text check (length(scope_channel) between 1 and 100),  -- a report.channel value
   baseline_from date,
   baseline_to date,
   change_date date,
@@ -379,7 +379,10 @@ as $$
 declare
   covered boolean;
 begin
-  new.updated_at := now();
+  -- an explicit updated_at is kept (the demo backdates its cycles); any other change stamps now
+  if tg_op = 'UPDATE' and new.updated_at is not distinct from old.updated_at then
+    new.updated_at := now();
+  end if;
   if new.status in ('test', 'evaluate', 'adopted', 'adapted')
      and (tg_op = 'INSERT' or old.status in ('idea', 'plan', 'abandoned')) then
     if new.baseline_from is null or new.baseline_to is null or new.change_date is null
