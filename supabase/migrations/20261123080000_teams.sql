@@ -445,6 +445,21 @@ create table public.evaluation (
 );
 create index evaluation_team_idx on public.evaluation (team_id, held_on desc);
 
+-- When a team's next evaluation is due: the date the last evaluation set, or one cadence after
+-- the team started. Public within the organisation (evaluations themselves are not).
+create function public.team_next_evaluation(p_team uuid) returns date
+language sql stable security definer set search_path = ''
+as $$
+  select coalesce(
+    (select e.next_on from public.evaluation e where e.team_id = t.id
+      order by e.held_on desc, e.created_at desc limit 1),
+    (t.created_at at time zone o.timezone)::date + t.cadence_days)
+  from public.team t join public.organisation o on o.id = t.org_id
+  where t.id = p_team and t.org_id = (select private.org_id())
+$$;
+revoke all on function public.team_next_evaluation(uuid) from public, anon;
+grant execute on function public.team_next_evaluation(uuid) to authenticated, service_role;
+
 -- Ideas. The id is made on the phone, so a retried submission is the same row (idempotent).
 create table public.idea (
   id uuid primary key,
