@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { requiredText } from './fields';
+
+/**
+ * The coach's evaluation of a team and the coach's decision on a request outside a team's
+ * mandate. Error messages are message keys: the shared ones (required, too_long, not_found,
+ * invalid_choice) and the coach view's own (coach_*), see src/lib/components/coach/errors.ts.
+ */
+
+export const CYCLE_STATUSES = [
+	'idea',
+	'plan',
+	'test',
+	'evaluate',
+	'adopted',
+	'adapted',
+	'abandoned'
+] as const;
+export type CycleStatus = (typeof CYCLE_STATUSES)[number];
+
+const optionalText = (max: number) =>
+	z
+		.string()
+		.trim()
+		.max(max, { error: 'too_long' })
+		.optional()
+		.transform((v) => v ?? '');
+
+/** A calendar date as an <input type="date"> sends it (YYYY-MM-DD), within sane years. */
+export const isoDate = z
+	.string({ error: 'required' })
+	.trim()
+	.min(1, { error: 'required' })
+	.refine(
+		(v) => {
+			const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+			if (!match) return false;
+			const [, y, mo, d] = match.map(Number);
+			const date = new Date(Date.UTC(y, mo - 1, d));
+			return (
+				y >= 2000 &&
+				y <= 2100 &&
+				date.getUTCFullYear() === y &&
+				date.getUTCMonth() === mo - 1 &&
+				date.getUTCDate() === d
+			);
+		},
+		{ error: 'coach_date_invalid' }
+	);
+
+export const evaluationSchema = z
+	.object({
+		held_on: isoDate,
+		results: requiredText(4000),
+		blockers: optionalText(4000),
+		decisions: optionalText(4000),
+		next_step: optionalText(2000),
+		next_on: isoDate
+	})
+	.refine((e) => e.next_on > e.held_on, {
+		path: ['next_on'],
+		error: 'coach_next_after_held'
+	});
+export type EvaluationInput = z.output<typeof evaluationSchema>;
+
+/** The date `days` after an ISO date (both YYYY-MM-DD). */
+export function addDays(isoDay: string, days: number): string {
+	const [y, m, d] = isoDay.split('-').map(Number);
+	return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+export const DECISIONS = ['approve', 'decline'] as const;
+
+export const decisionSchema = z.object({
+	request_id: z.uuid({ error: 'not_found' }),
+	decision: z.enum(DECISIONS, { error: 'invalid_choice' }),
+	reason: z
+		.string({ error: 'coach_reason_required' })
+		.trim()
+		.min(1, { error: 'coach_reason_required' })
+		.max(2000, { error: 'too_long' })
+});
+export type DecisionInput = z.output<typeof decisionSchema>;

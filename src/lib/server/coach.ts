@@ -1,0 +1,359 @@
+/**
+ * The coach's evaluation view: the teams a coach coaches (an admin: every team of the
+ * organisation), when each is due for its next evaluation, what needs the coach (headline
+ * figures with their signals, cycles per status, stagnant cycles, ideas nobody looked at, open
+ * decision requests), and recording an evaluation. Ordered by due date only: the view helps a
+ * coach coach, it never ranks teams against each other.
+ *
+ * Everything runs as the signed-in person (db().asUser), so row level security decides: only a
+ * team's coach or an admin records an evaluation or decides a request.
+ */
+import type { CycleStatus, EvaluationInput } from '$lib/schemas/evaluations';
+import { db, type Claims, type Queryable } from './db';
+import { RLS_VIOLATION, sqlState } from './db/errors';
+import { teamHeadlines, type TeamHeadlines } from './headlines';
+
+/** A cycle in an active status that has not changed for this many days is stagnant. */
+export const STAGNANT_DAYS = 30;
+/** An idea still `new` after this many days is waiting too long for a review. */
+export const UNREVIEWED_DAYS = 7;
+export const ACTIVE_STATUSES = ['idea', 'plan', 'test', 'evaluate'] as const;
+
+/** Who may open the coach view. */
+export const mayCoach = (role: string | undefined | null) => role === 'coach' || role === 'admin';
+
+export interface StagnantCycle {
+	id: string;
+	title: string;
+	status: CycleStatus;
+	/** Days since the cycle last changed. */
+	days: number;
+}
+
+export interface WaitingIdea {
+	id: string;
+	body: string;
+	days: number;
+}
+
+export interface OpenRequest {
+	id: string;
+	cycleId: string;
+	cycleTitle: string;
+	question: string;
+	requestedBy: string | null;
+	requestedOn: string;
+}
+
+export interface CoachTeam {
+	id: string;
+	name: string;
+	cadenceDays: number;
+	/** Next evaluation (YYYY-MM-DD) and how many days late it is (negative: days to go). */
+	dueOn: string;
+	daysLate: number;
+	headlines: TeamHeadlines;
+	cycles: Partial<Record<CycleStatus, number>>;
+	stagnant: StagnantCycle[];
+	ideas: WaitingIdea[];
+	requests: OpenRequest[];
+}
+
+export interface CoachOverview {
+	/** Today in the organisation's time zone (YYYY-MM-DD). */
+	today: string;
+	teams: CoachTeam[];
+	/** New ideas about no team, waiting longer than UNREVIEWED_DAYS. */
+	ideasWithoutTeam: number;
+}
+
+interface TeamRow {
+	id: string;
+	name: string;
+	cadenceDays: number;
+	dueOn: string;
+	daysLate: number;
+	today: string;
+}
+
+/** Only coaches and admins; a coach sees the teams they coach, an admin every team. */
+const COACHED_TEAMS = `
+	select t.id, t.name, t.cadence_days as "cadenceDays", d.due::text as "dueOn",
+	       (today.d - d.due)::int as "daysLate", today.d::text as today
+	  from team t
+	  join organisation o on o.id = t.org_id
+	  cross join lateral (select (now() at time zone o.timezone)::date as d) today
+	  cross join lateral (select public.team_next_evaluation(t.id) as due) d
+	 where coalesce((select private.org_role())::text in ('coach', 'admin'), false)
+	   and ((select private.is_admin()) or t.coach_id = (select private.person_id()))`;
+
+async function today(tx: Queryable): Promise<string> {
+	const [row] = await tx.query<{ today: string }>(
+		`select (now() at time zone o.timezone)::date::text as today
+		   from organisation o where o.id = (select private.org_id())`
+	);
+	return row?.today ?? new Date().toISOString().slice(0, 10);
+}
+
+/** What needs the coach in each of these teams, keyed by team id. */
+async function teamDetails(tx: Queryable, teams: TeamRow[]): Promise<CoachTeam[]> {
+	const ids = teams.map((t) => t.id);
+	const [cycles, stagnant, ideas, requests] = await Promise.all([
+		tx.query<{ teamId: string; status: CycleStatus; n: number }>(
+			`select team_id as "teamId", status, count(*)::int as n
+			   from improvement_cycle where team_id = any($1::uuid[])
+			  group by team_id, status`,
+			[ids]
+		),
+		tx.query<StagnantCycle & { teamId: string }>(
+			`select c.team_id as "teamId", c.id, c.title, c.status,
+			        floor(extract(epoch from now() - c.updated_at) / 86400)::int as days
+			   from improvement_cycle c
+			  where c.team_id = any($1::uuid[])
+			    and c.status in ('idea', 'plan', 'test', 'evaluate')
+			    and c.updated_at < now() - make_interval(days => $2)
+			  order by c.updated_at, c.title`,
+			[ids, STAGNANT_DAYS]
+		),
+		tx.query<WaitingIdea & { teamId: string }>(
+			`select coalesce(i.team_id, j.team_id, tj.team_id) as "teamId", i.id, i.body,
+			        floor(extract(epoch from now() - i.created_at) / 86400)::int as days
+			   from idea i
+			   left join journey j on j.id = i.journey_id
+			   left join touchpoint tp on tp.id = i.touchpoint_id
+			   left join journey tj on tj.id = tp.journey_id
+			  where i.status = 'new' and i.created_at < now() - make_interval(days => $2)
+			    and coalesce(i.team_id, j.team_id, tj.team_id) = any($1::uuid[])
+			  order by i.created_at`,
+			[ids, UNREVIEWED_DAYS]
+		),
+		tx.query<OpenRequest & { teamId: string }>(
+			`select c.team_id as "teamId", d.id, c.id as "cycleId", c.title as "cycleTitle",
+			        d.question, p.name as "requestedBy", d.requested_at::date::text as "requestedOn"
+			   from decision_request d
+			   join improvement_cycle c on c.id = d.cycle_id
+			   left join person p on p.id = d.requested_by
+			  where d.status = 'open' and c.team_id = any($1::uuid[])
+			  order by d.requested_at`,
+			[ids]
+		)
+	]);
+	const result: CoachTeam[] = [];
+	for (const t of teams) {
+		result.push({
+			id: t.id,
+			name: t.name,
+			cadenceDays: t.cadenceDays,
+			dueOn: t.dueOn,
+			daysLate: t.daysLate,
+			headlines: await teamHeadlines(tx, t.id),
+			cycles: Object.fromEntries(
+				cycles.filter((c) => c.teamId === t.id).map((c) => [c.status, c.n])
+			),
+			stagnant: stagnant.filter((c) => c.teamId === t.id).map(({ teamId: _, ...c }) => c),
+			ideas: ideas.filter((i) => i.teamId === t.id).map(({ teamId: _, ...i }) => i),
+			requests: requests.filter((r) => r.teamId === t.id).map(({ teamId: _, ...r }) => r)
+		});
+	}
+	return result;
+}
+
+/**
+ * The coach view: the teams the signed-in coach coaches (an admin: all teams), the one due
+ * first on top — overdue ones first, then by due date; never by how well a team does.
+ * Staff get no teams.
+ */
+export async function overview(claims: Claims): Promise<CoachOverview> {
+	return db().asUser(claims, async (tx) => {
+		const teams = await tx.query<TeamRow>(`${COACHED_TEAMS} order by d.due, lower(t.name), t.id`);
+		const [waiting] = await tx.query<{ n: number }>(
+			`select count(*)::int as n
+			   from idea i
+			   left join journey j on j.id = i.journey_id
+			   left join touchpoint tp on tp.id = i.touchpoint_id
+			   left join journey tj on tj.id = tp.journey_id
+			  where coalesce((select private.org_role())::text in ('coach', 'admin'), false)
+			    and i.status = 'new' and i.created_at < now() - make_interval(days => $1)
+			    and coalesce(i.team_id, j.team_id, tj.team_id) is null`,
+			[UNREVIEWED_DAYS]
+		);
+		return {
+			today: teams[0]?.today ?? (await today(tx)),
+			teams: teams.length ? await teamDetails(tx, teams) : [],
+			ideasWithoutTeam: waiting?.n ?? 0
+		};
+	});
+}
+
+export interface ActiveCycle {
+	id: string;
+	title: string;
+	status: CycleStatus;
+	nextStep: string;
+}
+
+export interface DecidedRequest {
+	id: string;
+	cycleTitle: string;
+	question: string;
+	status: 'approved' | 'declined';
+	reason: string;
+	decidedBy: string | null;
+	decidedOn: string;
+}
+
+export interface EvaluationRow {
+	id: string;
+	heldOn: string;
+	results: string;
+	blockers: string;
+	decisions: string;
+	nextStep: string;
+	nextOn: string;
+	coachName: string | null;
+}
+
+export interface CoachTeamPage {
+	today: string;
+	team: CoachTeam & { purpose: string; coachName: string | null };
+	active: ActiveCycle[];
+	decided: DecidedRequest[];
+	/** Newest first. */
+	evaluations: EvaluationRow[];
+}
+
+/** How many days back decided requests stay on the team's coach page. */
+const DECIDED_DAYS = 60;
+
+/**
+ * One team as its coach (or an admin) sees it for the evaluation: everything of the overview
+ * plus its active cycles, recent decisions and the history of evaluations. `not_found` for an
+ * unknown team or one of another organisation; `forbidden` for a team the person does not coach.
+ */
+export async function team(
+	claims: Claims,
+	teamId: string
+): Promise<{ ok: true; page: CoachTeamPage } | { ok: false; error: 'not_found' | 'forbidden' }> {
+	return db().asUser(claims, async (tx) => {
+		const [exists] = await tx.query<{ purpose: string; coachName: string | null }>(
+			`select t.purpose, p.name as "coachName"
+			   from team t left join person p on p.id = t.coach_id where t.id = $1`,
+			[teamId]
+		);
+		if (!exists) return { ok: false, error: 'not_found' } as const;
+		const [row] = await tx.query<TeamRow>(`${COACHED_TEAMS} and t.id = $1`, [teamId]);
+		if (!row) return { ok: false, error: 'forbidden' } as const;
+		const [details] = await teamDetails(tx, [row]);
+		const [active, decided, evaluations] = await Promise.all([
+			tx.query<ActiveCycle>(
+				`select id, title, status, next_step as "nextStep" from improvement_cycle
+				  where team_id = $1 and status in ('idea', 'plan', 'test', 'evaluate')
+				  order by array_position(array['evaluate', 'test', 'plan', 'idea']::cycle_status[], status),
+				           updated_at desc`,
+				[teamId]
+			),
+			tx.query<DecidedRequest>(
+				`select d.id, c.title as "cycleTitle", d.question, d.status, d.reason,
+				        p.name as "decidedBy", d.decided_at::date::text as "decidedOn"
+				   from decision_request d
+				   join improvement_cycle c on c.id = d.cycle_id
+				   left join person p on p.id = d.decided_by
+				  where c.team_id = $1 and d.status <> 'open'
+				    and d.decided_at > now() - make_interval(days => $2)
+				  order by d.decided_at desc`,
+				[teamId, DECIDED_DAYS]
+			),
+			tx.query<EvaluationRow>(
+				`select e.id, e.held_on::text as "heldOn", e.results, e.blockers, e.decisions,
+				        e.next_step as "nextStep", e.next_on::text as "nextOn", p.name as "coachName"
+				   from evaluation e left join person p on p.id = e.coach_id
+				  where e.team_id = $1
+				  order by e.held_on desc, e.created_at desc`,
+				[teamId]
+			)
+		]);
+		return {
+			ok: true,
+			page: {
+				today: row.today,
+				team: { ...details, purpose: exists.purpose, coachName: exists.coachName },
+				active,
+				decided,
+				evaluations
+			}
+		} as const;
+	});
+}
+
+export type RecordError = 'not_found' | 'forbidden' | 'coach_next_after_held';
+
+/**
+ * Records an evaluation of a team. Row level security lets only the team's coach or an admin
+ * do it; the team's next evaluation is then the date this one sets.
+ */
+export async function recordEvaluation(
+	claims: Claims,
+	teamId: string,
+	input: EvaluationInput
+): Promise<{ ok: true; id: string } | { ok: false; error: RecordError }> {
+	if (input.next_on <= input.held_on) return { ok: false, error: 'coach_next_after_held' };
+	try {
+		return await db().asUser(claims, async (tx) => {
+			const [known] = await tx.query<{ id: string }>('select id from team where id = $1', [teamId]);
+			if (!known) return { ok: false, error: 'not_found' } as const;
+			const [row] = await tx.query<{ id: string }>(
+				`insert into evaluation (org_id, team_id, held_on, results, blockers, decisions,
+				   next_step, next_on)
+				 values ((select private.org_id()), $1, $2, $3, $4, $5, $6, $7) returning id`,
+				[
+					teamId,
+					input.held_on,
+					input.results,
+					input.blockers,
+					input.decisions,
+					input.next_step,
+					input.next_on
+				]
+			);
+			return { ok: true, id: row.id } as const;
+		});
+	} catch (e) {
+		if (sqlState(e) === RLS_VIOLATION) return { ok: false, error: 'forbidden' };
+		throw e;
+	}
+}
+
+export type DecideError =
+	'not_found' | 'forbidden' | 'coach_already_decided' | 'coach_reason_required';
+
+/**
+ * Decides an open decision request (approve or decline, with a reason). Only the coach of the
+ * cycle's team or an admin may; once approved, the team can take its cycle into test.
+ */
+export async function decideRequest(
+	claims: Claims,
+	requestId: string,
+	approve: boolean,
+	reason: string
+): Promise<{ ok: true; teamId: string } | { ok: false; error: DecideError }> {
+	if (!reason.trim()) return { ok: false, error: 'coach_reason_required' };
+	return db().asUser(claims, async (tx) => {
+		const [row] = await tx.query<{ teamId: string }>(
+			`update decision_request d set status = $2, reason = $3
+			   from improvement_cycle c
+			  where d.id = $1 and c.id = d.cycle_id and d.status = 'open'
+			  returning c.team_id as "teamId"`,
+			[requestId, approve ? 'approved' : 'declined', reason]
+		);
+		if (row) return { ok: true, teamId: row.teamId } as const;
+		const [seen] = await tx.query<{ status: string }>(
+			'select status from decision_request where id = $1',
+			[requestId]
+		);
+		if (!seen) return { ok: false, error: 'not_found' } as const;
+		return {
+			ok: false,
+			error: seen.status === 'open' ? 'forbidden' : 'coach_already_decided'
+		} as const;
+	});
+}

@@ -1,0 +1,9 @@
+import { overview } from '$lib/server/coach';
+import { coachClaims, decide } from './access';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) => ({
+	overview: await overview(coachClaims(locals))
+});
+
+export const actions: Actions = { decide };
