@@ -56,12 +56,14 @@ test.describe('coach view', () => {
 		await expect(
 			waste.getByRole('img', { name: /Herhaalmeldingen, laatste 26 weken/ })
 		).toHaveCount(1);
-		await expect(waste.getByText(/signaal: (verbetering|zorg)|geen signaal/).first()).toBeVisible();
+		await expect(
+			waste.getByText(/signaal: (verbetering|zorg)|geen signaal/i).first()
+		).toBeVisible();
 		// the stagnant cycle in test (unchanged since 5 October) is named
 		await expect(
 			waste.getByRole('link', { name: 'Bevestiging per sms bij kapotte container' })
 		).toBeVisible();
-		await expect(waste.getByText('test: 1')).toBeVisible();
+		await expect(waste.getByText('Test: 1')).toBeVisible();
 
 		await expectNoOverflow(page);
 		await expectAccessible(page);
@@ -69,6 +71,9 @@ test.describe('coach view', () => {
 		await page.setViewportSize(viewports.tablet);
 		await expectNoOverflow(page);
 		await page.screenshot({ path: 'tests/screenshots/coach-tablet.png', fullPage: true });
+		await page.setViewportSize(viewports.phone);
+		await expectNoOverflow(page);
+		await page.screenshot({ path: 'tests/screenshots/coach-phone.png', fullPage: true });
 		await page.setViewportSize(viewports.laptop);
 
 		// Declining needs a reason: the server says so (the browser's own check taken away)
@@ -83,7 +88,6 @@ test.describe('coach view', () => {
 		await request.getByRole('button', { name: 'Goedkeuren' }).click();
 		await expect(page.getByRole('status')).toContainText('Goedgekeurd');
 		await expect(waste.getByText('Geen open besluitvragen.')).toBeVisible();
-
 	});
 
 	test('an evaluation is recorded for the overdue team and moves its due date', async ({
