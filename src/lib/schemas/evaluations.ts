@@ -30,7 +30,7 @@ const optionalText = (max: number) =>
 export const isoDate = z
 	.string({ error: 'required' })
 	.trim()
-	.min(1, { error: 'required' })
+	.min(1, { error: 'required', abort: true })
 	.refine(
 		(v) => {
 			const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
@@ -59,7 +59,10 @@ export const evaluationSchema = z
 	})
 	.refine((e) => e.next_on > e.held_on, {
 		path: ['next_on'],
-		error: 'coach_next_after_held'
+		error: 'coach_next_after_held',
+		// only compare two valid dates (an empty or broken one has its own message)
+		when: ({ issues }) =>
+			!issues.some((i) => i.path?.[0] === 'held_on' || i.path?.[0] === 'next_on')
 	});
 export type EvaluationInput = z.output<typeof evaluationSchema>;
 

@@ -9,7 +9,53 @@ import { useDb } from './db';
 import * as coach from './coach';
 import { claimsFor, createTwoOrgs, forEachDriver, type Member, type Org } from './db/test-helpers';
 import type { Queryable } from './db/types';
-import { addDays } from '$lib/schemas/evaluations';
+import { addDays, decisionSchema, evaluationSchema } from '$lib/schemas/evaluations';
+
+describe('the evaluation and decision forms', () => {
+	const errors = (schema: typeof evaluationSchema | typeof decisionSchema, form: object) => {
+		const parsed = schema.safeParse(form);
+		const found: Record<string, string> = {};
+		// the first message per field, as parseForm shows it
+		for (const i of parsed.success ? [] : parsed.error.issues)
+			found[String(i.path[0])] ??= i.message;
+		return found;
+	};
+	const ok = { held_on: '2026-11-23', results: 'Beter', next_on: '2026-12-07' };
+
+	it('need results and a next date after the date held', () => {
+		expect(errors(evaluationSchema, ok)).toEqual({});
+		expect(errors(evaluationSchema, { ...ok, results: '  ', next_on: '' })).toEqual({
+			results: 'required',
+			next_on: 'required'
+		});
+		expect(errors(evaluationSchema, { ...ok, next_on: '2026-11-23' })).toEqual({
+			next_on: 'coach_next_after_held'
+		});
+		expect(errors(evaluationSchema, { ...ok, next_on: '2026-11-01' })).toEqual({
+			next_on: 'coach_next_after_held'
+		});
+	});
+
+	it('refuse dates that are not on the calendar', () => {
+		for (const bad of ['2026-02-30', '23-11-2026', '1900-01-01', 'morgen'])
+			expect(errors(evaluationSchema, { ...ok, held_on: bad })).toEqual({
+				held_on: 'coach_date_invalid'
+			});
+	});
+
+	it('need a reason to approve or decline', () => {
+		const id = randomUUID();
+		expect(errors(decisionSchema, { request_id: id, decision: 'decline', reason: ' ' })).toEqual({
+			reason: 'coach_reason_required'
+		});
+		expect(errors(decisionSchema, { request_id: id, decision: 'maybe', reason: 'x' })).toEqual({
+			decision: 'invalid_choice'
+		});
+		expect(errors(decisionSchema, { request_id: 'x', decision: 'approve', reason: 'x' })).toEqual({
+			request_id: 'not_found'
+		});
+	});
+});
 
 forEachDriver('coach view', (t) => {
 	let a: Org;
