@@ -175,5 +175,15 @@ test.describe('coach view', () => {
 		const res = await page.goto(`${DEMO}/coach/00000000-0000-4000-8000-000000000000`);
 		expect(res?.status()).toBe(404);
 		await expect(page.getByRole('heading', { name: 'Dit team bestaat niet' })).toBeVisible();
+
+		// in English, the view and its messages are in English
+		await page.getByRole('button', { name: /^EN/ }).click();
+		await expect(page.getByRole('heading', { name: 'This team does not exist' })).toBeVisible();
+		await page.goto(`${DEMO}/coach`);
+		await expect(page.getByRole('heading', { level: 1, name: 'Coaching' })).toBeVisible();
+		await expect(page.getByText(/never by performance/)).toBeVisible();
+		await expect(
+			card(page, 'Wijkteam Noord').getByText(/in \d+ (days|weeks?)|today|tomorrow/)
+		).toBeVisible();
 	});
 });
