@@ -283,7 +283,7 @@ create table public.improvement_cycle (
   better public.better_direction not null default 'lower',
   scope_category_id uuid,
   scope_touchpoint_id uuid,
-  scope_channel public.channel,
+  scope_channel text check (length(scope_channel) between 1 and 100),  -- a report.channel value
   baseline_from date,
   baseline_to date,
   change_date date,
@@ -379,7 +379,10 @@ as $$
 declare
   covered boolean;
 begin
-  new.updated_at := now();
+  -- an explicit updated_at is kept (the demo backdates its cycles); any other change stamps now
+  if tg_op = 'UPDATE' and new.updated_at is not distinct from old.updated_at then
+    new.updated_at := now();
+  end if;
   if new.status in ('test', 'evaluate', 'adopted', 'adapted')
      and (tg_op = 'INSERT' or old.status in ('idea', 'plan', 'abandoned')) then
     if new.baseline_from is null or new.baseline_to is null or new.change_date is null
@@ -441,6 +444,21 @@ create table public.evaluation (
   check (next_on > held_on)
 );
 create index evaluation_team_idx on public.evaluation (team_id, held_on desc);
+
+-- When a team's next evaluation is due: the date the last evaluation set, or one cadence after
+-- the team started. Public within the organisation (evaluations themselves are not).
+create function public.team_next_evaluation(p_team uuid) returns date
+language sql stable security definer set search_path = ''
+as $$
+  select coalesce(
+    (select e.next_on from public.evaluation e where e.team_id = t.id
+      order by e.held_on desc, e.created_at desc limit 1),
+    (t.created_at at time zone o.timezone)::date + t.cadence_days)
+  from public.team t join public.organisation o on o.id = t.org_id
+  where t.id = p_team and t.org_id = (select private.org_id())
+$$;
+revoke all on function public.team_next_evaluation(uuid) from public, anon;
+grant execute on function public.team_next_evaluation(uuid) to authenticated, service_role;
 
 -- Ideas. The id is made on the phone, so a retried submission is the same row (idempotent).
 create table public.idea (

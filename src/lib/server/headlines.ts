@@ -1,0 +1,103 @@
+/**
+ * A team's headline figures: repeat rate, lead time (p85, days) and share within norm over the
+ * report categories mapped to the team's journeys, each as its last 26 complete weeks with XmR
+ * limits and the latest signal. Used by the team page and the coach view.
+ */
+import { latestSignal, median, xmr, type Limits, type Signal } from '$lib/metrics/spc';
+import { BETTER, metricSeries } from '$lib/metrics/series';
+import type { Queryable } from './db';
+import { weekly } from './metrics';
+
+export const HEADLINE_METRICS = ['repeat_rate', 'lead_p85', 'within_norm'] as const;
+export type HeadlineMetric = (typeof HEADLINE_METRICS)[number];
+
+/** Weeks shown; the limits come from the first BASELINE_WEEKS of them. */
+export const HEADLINE_WEEKS = 26;
+const BASELINE_WEEKS = 13;
+/** A signal counts for the badge when it includes one of the last this many weeks. */
+const RECENT_WEEKS = 3;
+
+export interface Headline {
+	metric: HeadlineMetric;
+	better: 'higher' | 'lower';
+	weeks: { week: string; value: number | null }[];
+	/** The last week with a value, and the median of all 26 weeks. */
+	latest: number | null;
+	median: number | null;
+	limits: Limits | null;
+	signal: Signal | null;
+	/** Indexes of points that are part of any signal (for the sparkline). */
+	signalPoints: number[];
+}
+
+export interface TeamHeadlines {
+	/** Report categories mapped to the team's journeys; none → no figures. */
+	categories: number;
+	headlines: Headline[];
+}
+
+/** The categories mapped to touchpoints of a team's journeys. */
+export async function teamCategoryIds(tx: Queryable, teamId: string): Promise<string[]> {
+	const rows = await tx.query<{ category_id: string }>(
+		`select tc.category_id from touchpoint_category tc
+		   join touchpoint tp on tp.id = tc.touchpoint_id
+		   join journey j on j.id = tp.journey_id
+		  where j.team_id = $1`,
+		[teamId]
+	);
+	return rows.map((r) => r.category_id);
+}
+
+/** The last HEADLINE_WEEKS complete weeks: Monday 00:00 in the organisation's zone. */
+async function lastWeeks(tx: Queryable): Promise<{ from: string; to: string }> {
+	const [row] = await tx.query<{ from: Date; to: Date }>(
+		`select (date_trunc('week', now() at time zone o.timezone) - make_interval(weeks => $1))
+		          at time zone o.timezone as "from",
+		        date_trunc('week', now() at time zone o.timezone) at time zone o.timezone as "to"
+		   from organisation o where o.id = (select private.org_id())`,
+		[HEADLINE_WEEKS]
+	);
+	if (!row) throw new Error('no organisation for this user');
+	return { from: new Date(row.from).toISOString(), to: new Date(row.to).toISOString() };
+}
+
+export function headline(
+	weeks: { week: string; value: number | null }[],
+	metric: HeadlineMetric
+): Headline {
+	const values = weeks.map((w) => w.value);
+	const chart = xmr(values, { baseline: [0, BASELINE_WEEKS], better: BETTER[metric] });
+	const latest = [...values].reverse().find((v) => v !== null) ?? null;
+	return {
+		metric,
+		better: BETTER[metric],
+		weeks,
+		latest,
+		median: median(values),
+		limits: chart.limits,
+		signal: latestSignal(chart, RECENT_WEEKS),
+		signalPoints: chart.points.filter((p) => p.signals.length > 0).map((p) => p.index)
+	};
+}
+
+/**
+ * The headline figures of a team as the signed-in person may see them: call inside
+ * db().asUser. Someone who may not see case data gets the figures of no cases (row level
+ * security), which the caller can tell from `categories` and the empty weeks.
+ */
+export async function teamHeadlines(tx: Queryable, teamId: string): Promise<TeamHeadlines> {
+	const categories = await teamCategoryIds(tx, teamId);
+	if (categories.length === 0) return { categories: 0, headlines: [] };
+	const period = await lastWeeks(tx);
+	const weeks = await weekly(tx, { categories, ...period });
+	return {
+		categories: categories.length,
+		headlines: HEADLINE_METRICS.map((metric) => {
+			const values = metricSeries(weeks, metric);
+			return headline(
+				weeks.map((w, i) => ({ week: w.week, value: values[i] })),
+				metric
+			);
+		})
+	};
+}
