@@ -32,9 +32,6 @@ export const NEXT_STATUS: Record<CycleStatus, readonly CycleStatus[]> = {
 	abandoned: []
 };
 
-export const CHANNELS = ['phone', 'counter', 'web', 'email', 'post', 'app', 'in_person'] as const;
-export type Channel = (typeof CHANNELS)[number];
-
 const optionalText = (max: number) =>
 	z.preprocess(
 		(v) => (v === undefined || v === null ? '' : v),
@@ -56,17 +53,8 @@ const optionalDate = z.preprocess(
 
 const emptyToNull = (v: unknown) => (v === '' || v === undefined ? null : v);
 
-/** The scope select: '' (all reports), 'category:<uuid>' or 'touchpoint:<uuid>'. */
-const scope = z.preprocess(
-	emptyToNull,
-	z
-		.string()
-		.regex(
-			/^(category|touchpoint):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
-			{ error: 'cycle_scope_unknown' }
-		)
-		.nullable()
-);
+/** A category or touchpoint from a select; empty means none. */
+const scopeId = z.preprocess(emptyToNull, z.uuid({ error: 'cycle_scope_unknown' }).nullable());
 
 export const createCycleSchema = z.object({
 	title: requiredText(200),
@@ -81,8 +69,14 @@ export const cycleSchema = z
 		hypothesis: optionalText(4000),
 		metric: z.enum(METRICS, { error: 'invalid_choice' }),
 		better: z.enum(['lower', 'higher'], { error: 'invalid_choice' }),
-		scope,
-		channel: z.preprocess(emptyToNull, z.enum(CHANNELS, { error: 'invalid_choice' }).nullable()),
+		// the scope: any of a category, a touchpoint (its mapped categories) and a report channel
+		// (as the source writes it); each one set narrows the cases further
+		scopeCategoryId: scopeId,
+		scopeTouchpointId: scopeId,
+		scopeChannel: z.preprocess(
+			emptyToNull,
+			z.string().trim().min(1).max(100, { error: 'too_long' }).nullable()
+		),
 		baselineFrom: optionalDate,
 		baselineTo: optionalDate,
 		changeDate: optionalDate,
@@ -102,12 +96,7 @@ export const cycleSchema = z
 		rule(v.baselineTo, v.changeDate, false, 'changeDate', 'cycle_change_after_baseline');
 		rule(v.changeDate, v.testFrom, false, 'testFrom', 'cycle_test_after_change');
 		rule(v.testFrom, v.testTo, true, 'testTo', 'cycle_test_order');
-	})
-	.transform(({ scope, ...v }) => ({
-		...v,
-		scopeCategoryId: scope?.startsWith('category:') ? scope.slice(9) : null,
-		scopeTouchpointId: scope?.startsWith('touchpoint:') ? scope.slice(11) : null
-	}));
+	});
 export type CycleInput = z.output<typeof cycleSchema>;
 
 /** "start test" and the other status buttons. `right` is the covering decision right, if any. */

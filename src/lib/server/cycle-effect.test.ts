@@ -170,19 +170,25 @@ forEachDriver('cycle effect', (t) => {
 		const byTouchpoint = ok(await effect({ scopeTouchpointId: touchpoint }));
 		const byCategory = ok(await effect({ scopeCategoryId: category }));
 		expect(byTouchpoint.series).toEqual(byCategory.series);
+		// a touchpoint and a category: the category must be one of the touchpoint's
+		expect(
+			await effect({ scopeTouchpointId: touchpoint, scopeCategoryId: emptyCategory })
+		).toMatchObject({ state: 'no_data' });
+		expect(
+			ok(await effect({ scopeTouchpointId: touchpoint, scopeCategoryId: category })).series
+		).toEqual(byCategory.series);
 		// without a scope, the other category's reports count too: one more report a week
 		const all = ok(await effect({}));
 		expect(all.series[0]).toMatchObject({ cases: 11 });
 	});
 
-	it('maps a channel scope onto the spelling the source uses', async () => {
-		// the phone reports ('telefoon') are exactly the repeats
-		const e = ok(await effect({ scopeCategoryId: category, scopeChannel: 'phone' }));
+	it('narrows to a report channel', async () => {
+		// the phone reports are exactly the repeats
+		const e = ok(await effect({ scopeCategoryId: category, scopeChannel: 'telefoon' }));
 		expect(e.series.map((p) => p.cases)).toEqual([...BASELINE, ...AFTER]);
 		expect(e.series.every((p) => p.value === 1)).toBe(true);
-		expect(await effect({ scopeCategoryId: category, scopeChannel: 'post' })).toEqual({
-			state: 'no_data',
-			weeks: 0
+		expect(await effect({ scopeCategoryId: category, scopeChannel: 'post' })).toMatchObject({
+			state: 'no_data'
 		});
 	});
 

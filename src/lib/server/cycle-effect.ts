@@ -23,7 +23,7 @@ import {
 	type Signal
 } from '$lib/metrics/spc';
 import { metricSeries, UNIT, type Metric } from '$lib/metrics/series';
-import type { Channel, CycleStatus } from '$lib/schemas/cycles';
+import type { CycleStatus } from '$lib/schemas/cycles';
 
 /** Weeks after the rebase date whose points make the rebased limits. */
 export const REBASE_WEEKS = 20;
@@ -35,7 +35,8 @@ export interface EffectInput {
 	better: Better;
 	scopeCategoryId: string | null;
 	scopeTouchpointId: string | null;
-	scopeChannel: Channel | null;
+	/** A report channel as the source writes it. */
+	scopeChannel: string | null;
 	baselineFrom: string | null;
 	baselineTo: string | null;
 	changeDate: string | null;
@@ -86,40 +87,18 @@ export type CycleEffect =
 			latest: Signal | null;
 	  };
 
-const CHANNEL_WORDS: Record<Channel, string[]> = {
-	phone: ['phone', 'telefoon', 'telefonisch', 'tel', 'telephone', 'call', 'bellen'],
-	counter: ['counter', 'balie', 'loket', 'desk'],
-	web: ['web', 'website', 'webformulier', 'internet', 'online', 'portal', 'portaal'],
-	email: ['email', 'e-mail', 'mail'],
-	post: ['post', 'brief', 'letter'],
-	app: ['app', 'mobiel', 'mobile', 'mobile app'],
-	in_person: ['in_person', 'in person', 'persoonlijk', 'face to face', 'ter plaatse']
-};
-
 /**
- * The report channel (as the source writes it) that a cycle's channel scope means: the most
- * frequent of the spellings the cases use for it; null when the data has none.
+ * The categories of the scope: a touchpoint's mapped categories, narrowed to the scope's
+ * category when that is set too; one category; or all (null).
  */
-async function sourceChannel(tx: Queryable, channel: Channel): Promise<string | null> {
-	const rows = await tx.query<{ channel: string; n: number }>(
-		`select channel, count(*)::int as n from report where channel is not null
-		  group by channel order by n desc`
-	);
-	const words = CHANNEL_WORDS[channel];
-	return rows.find((r) => words.includes(r.channel.trim().toLowerCase()))?.channel ?? null;
-}
-
-/** The categories of the scope: one category, a touchpoint's mapped categories, or all (null). */
 async function scopeCategories(tx: Queryable, input: EffectInput): Promise<string[] | null> {
-	if (input.scopeCategoryId) return [input.scopeCategoryId];
-	if (input.scopeTouchpointId) {
-		const rows = await tx.query<{ id: string }>(
-			'select category_id as id from touchpoint_category where touchpoint_id = $1',
-			[input.scopeTouchpointId]
-		);
-		return rows.map((r) => r.id);
-	}
-	return null;
+	if (!input.scopeTouchpointId) return input.scopeCategoryId ? [input.scopeCategoryId] : null;
+	const rows = await tx.query<{ id: string }>(
+		'select category_id as id from touchpoint_category where touchpoint_id = $1',
+		[input.scopeTouchpointId]
+	);
+	const ids = rows.map((r) => r.id);
+	return input.scopeCategoryId ? ids.filter((id) => id === input.scopeCategoryId) : ids;
 }
 
 const addDays = (date: string, days: number) => {
@@ -166,12 +145,10 @@ export async function cycleEffect(
 	const today = options.today ?? new Date().toISOString().slice(0, 10);
 	const until = lastDay(input, today);
 
-	const filter: MetricsFilter = { categories: await scopeCategories(tx, input) };
-	if (input.scopeChannel) {
-		const channel = await sourceChannel(tx, input.scopeChannel);
-		if (!channel) return { state: 'no_data', weeks: 0 };
-		filter.channel = channel;
-	}
+	const filter: MetricsFilter = {
+		categories: await scopeCategories(tx, input),
+		channel: input.scopeChannel
+	};
 	// whole weeks: Monday 00:00 in the organisation's zone of the first and after the last week
 	const [bounds] = await tx.query<{ from: Date; to: Date }>(
 		`select (date_trunc('week', $1::date::timestamp) at time zone o.timezone) as "from",

@@ -33,7 +33,7 @@ function plan(overrides: Partial<CycleInput> = {}): CycleInput {
 		better: 'lower',
 		scopeCategoryId: null,
 		scopeTouchpointId: null,
-		channel: null,
+		scopeChannel: null,
 		baselineFrom: null,
 		baselineTo: null,
 		changeDate: null,
@@ -152,14 +152,14 @@ forEachDriver('improvement cycles', (t) => {
 		const r = await cycles.update(
 			kim.claims,
 			id,
-			plan({ scopeCategoryId: categoryId, channel: 'phone', ...WINDOWS })
+			plan({ scopeCategoryId: categoryId, scopeChannel: 'telefoon', ...WINDOWS })
 		);
 		expect(r).toEqual({ ok: true });
 		expect(await cycles.get(kim.claims, teamId, id)).toMatchObject({
 			hypothesis: 'Als we de chauffeur laten terugmelden, dan dalen de herhaalmeldingen.',
 			scopeCategoryId: categoryId,
 			scopeCategoryName: 'Container niet geleegd',
-			scopeChannel: 'phone',
+			scopeChannel: 'telefoon',
 			...WINDOWS
 		});
 	});

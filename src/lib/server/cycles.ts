@@ -15,7 +15,6 @@ import type { Metric } from '$lib/metrics/series';
 import {
 	NEXT_STATUS,
 	type ActionInput,
-	type Channel,
 	type CreateCycleInput,
 	type CycleInput,
 	type CycleStatus
@@ -105,7 +104,7 @@ export interface Cycle {
 	scopeCategoryName: string | null;
 	scopeTouchpointId: string | null;
 	scopeTouchpointName: string | null;
-	scopeChannel: Channel | null;
+	scopeChannel: string | null;
 	baselineFrom: string | null;
 	baselineTo: string | null;
 	changeDate: string | null;
@@ -303,11 +302,16 @@ export function currentMandate(claims: Claims, teamId: string): Promise<Mandate 
 export interface ScopeChoices {
 	categories: { id: string; name: string }[];
 	touchpoints: { id: string; name: string; journey: string }[];
+	/** Report channels as the sources write them. */
+	channels: string[];
 }
 
-/** Categories (all the user may see) and the team's touchpoints that have categories mapped. */
+/**
+ * Categories and report channels (all the user may see) and the team's touchpoints that have
+ * categories mapped.
+ */
 async function scopeChoices(tx: Queryable, teamId: string): Promise<ScopeChoices> {
-	const [categories, touchpoints] = await Promise.all([
+	const [categories, touchpoints, channels] = await Promise.all([
 		tx.query<{ id: string; name: string }>('select id, name from category order by lower(name)'),
 		tx.query<{ id: string; name: string; journey: string }>(
 			`select t.id, t.name, j.name as journey
@@ -316,9 +320,12 @@ async function scopeChoices(tx: Queryable, teamId: string): Promise<ScopeChoices
 			    and exists (select 1 from touchpoint_category tc where tc.touchpoint_id = t.id)
 			  order by lower(j.name), t.position, lower(t.name)`,
 			[teamId]
+		),
+		tx.query<{ channel: string }>(
+			`select distinct channel from report where channel is not null order by 1 limit 50`
 		)
 	]);
-	return { categories, touchpoints };
+	return { categories, touchpoints, channels: channels.map((c) => c.channel) };
 }
 
 /** The cycle's trail: changes to the cycle and to its decision requests, oldest first. */
@@ -386,7 +393,7 @@ export async function update(claims: Claims, cycleId: string, input: CycleInput)
 					input.better,
 					input.scopeCategoryId,
 					input.scopeTouchpointId,
-					input.channel,
+					input.scopeChannel,
 					input.baselineFrom,
 					input.baselineTo,
 					input.changeDate,
