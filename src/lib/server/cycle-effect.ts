@@ -20,7 +20,8 @@ import {
 	type BeforeAfter,
 	type Better,
 	type Limits,
-	type Signal
+	type Signal,
+	type SignalKind
 } from '$lib/metrics/spc';
 import { metricSeries, UNIT, type Metric } from '$lib/metrics/series';
 import type { CycleStatus } from '$lib/schemas/cycles';
@@ -232,17 +233,41 @@ export async function cycleEffect(
 	};
 }
 
+const EFFECT_COLUMNS = `id, metric, better, scope_category_id as "scopeCategoryId",
+	scope_touchpoint_id as "scopeTouchpointId", scope_channel as "scopeChannel",
+	baseline_from as "baselineFrom", baseline_to as "baselineTo", change_date as "changeDate",
+	test_to as "testTo", rebased_on as "rebasedOn", status`;
+
 /** The effect of one cycle as the signed-in user sees it (null when the cycle is not visible). */
 export async function effectOf(claims: Claims, cycleId: string): Promise<CycleEffect | null> {
 	return db().asUser(claims, async (tx) => {
 		const [row] = await tx.query<EffectInput>(
-			`select metric, better, scope_category_id as "scopeCategoryId",
-			        scope_touchpoint_id as "scopeTouchpointId", scope_channel as "scopeChannel",
-			        baseline_from as "baselineFrom", baseline_to as "baselineTo",
-			        change_date as "changeDate", test_to as "testTo", rebased_on as "rebasedOn", status
-			   from improvement_cycle where id = $1`,
+			`select ${EFFECT_COLUMNS} from improvement_cycle where id = $1`,
 			[cycleId]
 		);
 		return row ? cycleEffect(tx, row) : null;
+	});
+}
+
+/**
+ * For a team's board: per cycle with a baseline and data, the kind of its latest signal, or
+ * 'none' when the chart has data but no recent signal. Cycles without data are left out.
+ */
+export async function teamSignals(
+	claims: Claims,
+	teamId: string
+): Promise<Record<string, SignalKind | 'none'>> {
+	return db().asUser(claims, async (tx) => {
+		const rows = await tx.query<EffectInput & { id: string }>(
+			`select ${EFFECT_COLUMNS} from improvement_cycle
+			  where team_id = $1 and baseline_from is not null and baseline_to is not null`,
+			[teamId]
+		);
+		const out: Record<string, SignalKind | 'none'> = {};
+		for (const row of rows) {
+			const effect = await cycleEffect(tx, row);
+			if (effect.state === 'ok') out[row.id] = effect.latest?.kind ?? 'none';
+		}
+		return out;
 	});
 }
