@@ -218,8 +218,9 @@ forEachDriver('cycle effect', (t) => {
 		// against its own limits the new level is stable: no run any more
 		expect(e.signals).toEqual([]);
 		expect(e.latest).toBeNull();
-		// the before/after comparison still compares with the baseline
+		// the before/after comparison, and the signal it names, still judge against the baseline
 		expect(e.beforeAfter?.difference).toBeCloseTo(-0.2, 10);
+		expect(e.headline).toMatchObject({ rule: 'run', kind: 'improvement', start: 8, end: 15 });
 	});
 
 	it('reads the cycle through effectOf as a signed-in user', async () => {

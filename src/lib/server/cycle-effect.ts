@@ -82,7 +82,10 @@ export type CycleEffect =
 			rebaseIndex: number | null;
 			/** Medians of the baseline weeks and of the weeks from the change date. */
 			beforeAfter: BeforeAfter | null;
-			/** The signal the summary sentence names: the one that covers most weeks after the change. */
+			/**
+			 * The signal the summary sentence names: against the baseline limits, the one that covers
+			 * most weeks from the change date to the end of the test.
+			 */
 			headline: Signal | null;
 			/** The signal on the latest weeks, for a badge. */
 			latest: Signal | null;
@@ -205,8 +208,11 @@ export async function cycleEffect(
 			values.slice(from, to),
 			input.better
 		);
+		// the sentence judges the change against the baseline, also after a rebase
+		const judged =
+			rebaseIndex === null ? signals : xmr(values, { baseline, better: input.better }).signals;
 		const overlap = (s: Signal) => s.points.filter((i) => i >= from && i < to).length;
-		for (const s of signals) {
+		for (const s of judged) {
 			const n = overlap(s);
 			if (
 				n > 0 &&

@@ -331,8 +331,13 @@ async function scopeChoices(tx: Queryable, teamId: string): Promise<ScopeChoices
 /** The cycle's trail: changes to the cycle and to its decision requests, oldest first. */
 function trailOf(tx: Queryable, cycleId: string) {
 	return tx.query<AuditEntry>(
-		`select a.id, a.at, p.name as "actorName", a.entity, a.action, a.changes
+		`select a.id, a.at, coalesce(p.name, q.name) as "actorName", a.entity, a.action, a.changes
 		   from audit a left join person p on p.id = a.actor_id
+		   -- written outside a sign-in (an import, the demo): the person the row itself names
+		   left join person q on a.actor_id is null and q.id = coalesce(
+		     case when a.action = 'insert' then a.changes ->> 'created_by' end,
+		     case when a.action = 'insert' then a.changes ->> 'requested_by' end,
+		     a.changes ->> 'decided_by')::uuid
 		  where (a.entity = 'improvement_cycle' and a.entity_id = $1)
 		     or (a.entity = 'decision_request'
 		         and a.entity_id in (select d.id from decision_request d where d.cycle_id = $1))

@@ -78,13 +78,11 @@ function marksPlugin(marks: XmrMarks): Plugin<'line'> {
 	};
 }
 
-/** Per week, the value of one limit from the segment the week is in (null between segments). */
-function perWeek(n: number, segments: XmrSegment[], pick: (l: Limits) => number) {
+/** Per week, one limit of a segment within it, null elsewhere (a line per segment, unjoined). */
+function within(n: number, s: XmrSegment, pick: (l: Limits) => number) {
 	const out: (number | null)[] = Array(n).fill(null);
-	for (const s of segments) {
-		if (!s.limits) continue;
+	if (s.limits)
 		for (let i = Math.max(0, s.from); i < Math.min(n, s.to); i++) out[i] = pick(s.limits);
-	}
 	return out;
 }
 
@@ -134,41 +132,44 @@ export function xmrConfig(options: {
 					borderColor: COLOURS.line,
 					borderWidth: 2,
 					pointStyle: style,
-					pointRadius: kind.map((k) => (k ? 6 : 2.5)),
-					pointHoverRadius: kind.map((k) => (k ? 8 : 5)),
+					// smaller points where the chart is narrow (a phone) so the weeks stay apart
+					pointRadius: (c) => (kind[c.dataIndex] ? 6 : 2.5) * (c.chart.width < 560 ? 0.65 : 1),
+					pointHoverRadius: (c) => (kind[c.dataIndex] ? 8 : 5),
 					pointBackgroundColor: colour,
 					pointBorderColor: colour,
 					spanGaps: false,
 					fill: false,
 					order: 0
 				},
-				{
-					...limitLine(
-						names.centre,
-						perWeek(n, segments, (l) => l.centre),
-						[],
-						COLOURS.centre
-					),
-					order: 1
-				},
-				{
-					...limitLine(
-						names.upper,
-						perWeek(n, segments, (l) => l.upper),
-						[6, 4],
-						COLOURS.limit
-					),
-					order: 2
-				},
-				{
-					...limitLine(
-						names.lower,
-						perWeek(n, segments, (l) => l.lower),
-						[6, 4],
-						COLOURS.limit
-					),
-					order: 3
-				}
+				...segments.flatMap((s) => [
+					{
+						...limitLine(
+							names.centre,
+							within(n, s, (l) => l.centre),
+							[],
+							COLOURS.centre
+						),
+						order: 1
+					},
+					{
+						...limitLine(
+							names.upper,
+							within(n, s, (l) => l.upper),
+							[6, 4],
+							COLOURS.limit
+						),
+						order: 2
+					},
+					{
+						...limitLine(
+							names.lower,
+							within(n, s, (l) => l.lower),
+							[6, 4],
+							COLOURS.limit
+						),
+						order: 3
+					}
+				])
 			]
 		},
 		options: {
@@ -191,6 +192,7 @@ export function xmrConfig(options: {
 			},
 			plugins: {
 				tooltip: {
+					filter: (item) => item.parsed.y !== null,
 					callbacks: {
 						label: (item) =>
 							item.parsed.y === null
