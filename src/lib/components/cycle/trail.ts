@@ -15,11 +15,11 @@ const FIELDS: [string[], () => string][] = [
 	[['problem'], m.cycle_field_problem],
 	[['hypothesis'], m.cycle_field_hypothesis],
 	[['metric'], m.cycle_field_metric],
-	[['better'], m.cycle_field_better],
+	[['better'], m.cycle_field_direction],
 	[['scope_category_id', 'scope_touchpoint_id', 'scope_channel'], m.cycle_field_scope],
-	[['baseline_from', 'baseline_to'], m.cycle_field_baseline],
+	[['baseline_from', 'baseline_to'], m.cycle_field_baseline_window],
 	[['change_date'], m.cycle_field_change],
-	[['test_from', 'test_to'], m.cycle_field_test],
+	[['test_from', 'test_to'], m.cycle_field_test_window],
 	[['next_step'], m.cycle_field_next_step],
 	[['learnings'], m.cycle_field_learnings]
 ];
