@@ -52,21 +52,23 @@ test('a team plans a cycle, asks the coach to decide outside the mandate, then s
 
 	// a new cycle: title and problem
 	await page.getByText('Nieuwe verbetercyclus').click();
-	await page.getByLabel('Titel').fill('Ophaaldag in de bevestigingsmail');
-	await page.getByLabel('Probleem').fill('Melders weten niet wanneer de container alsnog komt.');
+	await page.getByLabel('Titel').fill('Herinzameling door een externe vervoerder');
+	await page
+		.getByLabel('Probleem')
+		.fill('Herinzameling wacht op een vrije wagen: melders bellen opnieuw.');
 	await page.getByRole('button', { name: 'Cyclus starten' }).click();
 	await page.waitForURL(/\/cycles\/[0-9a-f-]{36}$/);
 	await ready(page);
 	const cycleUrl = page.url();
 	await expect(
-		page.getByRole('heading', { level: 1, name: 'Ophaaldag in de bevestigingsmail' })
+		page.getByRole('heading', { level: 1, name: 'Herinzameling door een externe vervoerder' })
 	).toBeVisible();
 
 	// a window in the wrong order is refused with its rule, in Dutch
 	await page
 		.getByLabel('Hypothese')
 		.fill(
-			'Als we de ophaaldag in de bevestigingsmail zetten, dan dalen de herhaalmeldingen van container niet geleegd.'
+			'Als een externe vervoerder de herinzameling binnen een dag rijdt, dan dalen de herhaalmeldingen van container niet geleegd.'
 		);
 	await page.getByLabel('Meetwaarde').selectOption('repeat_rate');
 	await page.getByLabel('Categorie').selectOption({ label: 'Container niet geleegd' });
@@ -99,11 +101,14 @@ test('a team plans a cycle, asks the coach to decide outside the mandate, then s
 	await page.getByLabel('Geen van deze: vraag de coach om een besluit').check();
 	await page.getByRole('button', { name: 'Start test' }).click();
 	await expect(page.getByRole('alert')).toContainText('niet binnen het mandaat van het team');
+	await page.screenshot({ path: 'tests/screenshots/cycle-mandate-check-tablet.png' });
 
 	// … so the team asks its coach
 	await page
 		.getByLabel('Vraag aan de coach')
-		.fill('Mogen we de tekst van de bevestigingsmail zelf aanpassen?');
+		.fill(
+			'Mogen we acht weken een externe vervoerder inhuren voor de herinzameling (ca. € 4.000)?'
+		);
 	await page.getByRole('button', { name: 'Besluit vragen' }).click();
 	const requests = page.getByRole('region', { name: 'Besluitverzoeken' });
 	await expect(requests.getByText('Open', { exact: true })).toBeVisible();
@@ -115,7 +120,7 @@ test('a team plans a cycle, asks the coach to decide outside the mandate, then s
 	await ready(coach);
 	await coach
 		.getByLabel('Reden')
-		.fill('Akkoord: valt binnen de huisstijl, meld het aan communicatie.');
+		.fill('Akkoord voor acht weken; valt binnen het budget. Evalueer de kosten per rit.');
 	await coach.getByRole('button', { name: 'Goedkeuren' }).click();
 	await expect(
 		coach.getByRole('region', { name: 'Besluitverzoeken' }).getByText('Goedgekeurd')
@@ -140,6 +145,11 @@ test('a team plans a cycle, asks the coach to decide outside the mandate, then s
 test('the adopted demo cycle shows its XmR chart and the improvement signal', async ({ page }) => {
 	await signIn(page, DEMO, 'kim@voorbeeld.nl');
 	await page.goto(await boardUrl(page));
+	// on a phone the board's columns stack
+	await page.setViewportSize(viewports.phone);
+	await expectNoOverflow(page);
+	await page.screenshot({ path: 'tests/screenshots/cycle-board-phone.png', fullPage: true });
+	await page.setViewportSize(viewports.tablet);
 	await page.getByRole('link', { name: ADOPTED }).click();
 	await page.waitForURL(/\/cycles\/[0-9a-f-]{36}$/);
 	await ready(page);
