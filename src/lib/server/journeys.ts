@@ -1077,3 +1077,10 @@ export function undo(
 		})
 	);
 }
+
+/** The organisation's people, to choose a journey owner from. */
+export function people(claims: Claims): Promise<{ id: string; name: string }[]> {
+	return db().asUser(claims, (tx) =>
+		tx.query<{ id: string; name: string }>('select id, name from person order by lower(name)')
+	);
+}
