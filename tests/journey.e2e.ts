@@ -211,6 +211,10 @@ test('build a journey, reorder by touch and keyboard, undo', async ({ page }) =>
 	await expect(page.locator('#journey-status')).toHaveText(
 		'Telefoon staat nu in fase Afhandelen, plaats 2 van 2, Frontoffice.'
 	);
+	// stored: the Undo button now offers to take the move back
+	await expect(
+		page.getByRole('button', { name: /Ongedaan maken.*Telefoon verplaatsen/ })
+	).toBeEnabled();
 	await page.reload();
 	expect(await order(page, 'Aanmelden')).toEqual(['Webformulier']);
 	expect(await order(page, 'Afhandelen')).toEqual(['Inplannen', 'Telefoon']);
@@ -224,6 +228,18 @@ test('build a journey, reorder by touch and keyboard, undo', async ({ page }) =>
 	expect(await order(page, 'Aanmelden')).toEqual(['Telefoon', 'Webformulier']);
 	expect(await order(page, 'Afhandelen')).toEqual(['Inplannen']);
 	await expect(page.getByRole('button', { name: /Ongedaan maken/ })).toBeDisabled();
+
+	// a stage moves with the arrow keys on its handle too
+	await page.getByRole('button', { name: 'Fase Aanmelden verplaatsen', exact: true }).focus();
+	await page.keyboard.press('ArrowRight');
+	await expect(page.locator('#journey-status')).toHaveText(
+		'Fase Aanmelden staat nu op plaats 2 van 2.'
+	);
+	await expect(
+		page.getByRole('button', { name: /Ongedaan maken.*fase Aanmelden verplaatsen/ })
+	).toBeEnabled();
+	await page.reload();
+	await expect(page.locator('section.stage h2')).toHaveText([/Afhandelen/, /Aanmelden/]);
 
 	// the journey is removed again (after a confirmation), so the demo stays as it was
 	await page.getByRole('link', { name: 'Klantreis bewerken' }).click();
