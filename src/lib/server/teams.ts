@@ -42,6 +42,8 @@ export interface TeamListItem {
 	coach_name: string | null;
 	members: number;
 	my_role: TeamRole | null;
+	/** I am on the team or coach it. */
+	mine: boolean;
 	next_evaluation: string | null;
 }
 
@@ -52,10 +54,10 @@ export function list(claims: Claims): Promise<TeamListItem[]> {
 			        (select count(*) from team_member m where m.team_id = t.id)::integer as members,
 			        (select m.team_role from team_member m
 			          where m.team_id = t.id and m.person_id = (select private.person_id())) as my_role,
+			        private.is_team_member(t.id) or t.coach_id = (select private.person_id()) as mine,
 			        public.team_next_evaluation(t.id)::text as next_evaluation
 			   from team t left join person c on c.id = t.coach_id
-			  order by (select count(*) from team_member m
-			             where m.team_id = t.id and m.person_id = (select private.person_id())) desc,
+			  order by private.is_team_member(t.id) or t.coach_id = (select private.person_id()) desc,
 			           lower(t.name)`
 		)
 	);
