@@ -104,10 +104,16 @@ test('an idea sent online, two written offline: the page opens offline and each 
 	await expect(page.getByRole('heading', { level: 1, name: 'Ideeën' })).toBeVisible();
 	await readyForOffline(page);
 
+	// What is typed survives closing the page before sending.
+	await page.getByLabel('Jouw idee').fill(`Half getypt ${t}`);
+	await page.reload();
+	await expect(page.getByLabel('Jouw idee')).toHaveValue(`Half getypt ${t}`);
+
 	await submit(page, `Online idee ${t}: meer bankjes bij het stadskantoor`);
 	await expect(page.getByRole('status').filter({ hasText: 'Je idee is ontvangen' })).toBeVisible();
 	const list = page.getByRole('region', { name: 'Mijn ideeën' });
 	await expect(list.getByRole('link', { name: `Online idee ${t}: meer bankjes` })).toBeVisible();
+	await expect(page.getByLabel('Jouw idee')).toHaveValue('');
 
 	await context.setOffline(true);
 	await submit(page, `Offline idee ${t} een: de container bij de Lindelaan is kapot`);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from './db';
-import { cycleTitle } from './ideas';
 
 /**
  * The demo's ideas: a handful from the demo people, some supported by colleagues, one triaged
@@ -133,7 +132,7 @@ export async function seedDemoIdeas(tx: Queryable, orgId: string) {
 			const [cycle] = await tx.query<{ id: string }>(
 				`insert into public.improvement_cycle (org_id, team_id, title, problem, status, created_by)
 				 values ($1, $2, $3, $4, 'idea', $5) returning id`,
-				[orgId, teamId, cycleTitle('Sms-bevestiging na herinzameling'), s.body, person('coach')]
+				[orgId, teamId, 'Sms-bevestiging na herinzameling', s.body, person('coach')]
 			);
 			cycleId = cycle.id;
 		}

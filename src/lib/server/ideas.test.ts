@@ -418,6 +418,64 @@ forEachDriver('ideas', (t) => {
 	});
 });
 
+describe('what a request brings', () => {
+	const id = '2f1c8a54-5b1e-4c36-9a55-2d4a3f6b7c81';
+
+	it('reads a form post, an empty file input meaning no photo', async () => {
+		const form = new FormData();
+		form.set('id', id);
+		form.set('body', '  Een idee met spaties  ');
+		form.set('teamId', '');
+		form.set('photo', new File([], ''));
+		expect(await ideas.readSubmission(form)).toMatchObject({
+			ok: true,
+			input: { id, body: 'Een idee met spaties', teamId: null },
+			photo: null
+		});
+		form.set('photo', new File([TEXT], 'foto.jpg', { type: 'image/jpeg' }));
+		expect(await ideas.readSubmission(form)).toMatchObject({
+			ok: false,
+			error: 'idea_photo_not_image',
+			field: 'photo',
+			status: 400
+		});
+		form.set('photo', new File([new Uint8Array(PHOTO_MAX_BYTES + 1)], 'groot.jpg'));
+		expect(await ideas.readSubmission(form)).toMatchObject({ ok: false, status: 413 });
+	});
+
+	it('makes the id on the server only for the form without JavaScript', async () => {
+		const form = new FormData();
+		form.set('body', 'Zonder JavaScript');
+		expect(await ideas.readSubmission(form)).toMatchObject({ ok: false, error: 'idea_id_invalid' });
+		const made = await ideas.readSubmission(form, { serverId: true });
+		expect(made.ok && made.input.id).toMatch(/^[0-9a-f-]{36}$/);
+	});
+
+	it('reads JSON, the photo as base64', async () => {
+		const photo = Buffer.from(PNG).toString('base64');
+		const ok = await ideas.readJsonSubmission({ id, body: 'Met foto', photo });
+		expect(ok.ok && [...(ok.photo ?? [])]).toEqual([...PNG]);
+		for (const [data, error] of [
+			[null, 'bad_request'],
+			[[1, 2], 'bad_request'],
+			[{ id: 'kapot', body: 'Een idee' }, 'idea_id_invalid'],
+			[{ id, body: 'ab' }, 'idea_body_short'],
+			[{ id, body: 'x'.repeat(1001) }, 'idea_body_long'],
+			[{ id, body: 42 }, 'idea_body_required'],
+			[{ id, body: 'Een idee', teamId: 'geen-uuid' }, 'invalid_choice'],
+			[{ id, body: 'Een idee', photo: 12 }, 'idea_photo_not_image'],
+			[
+				{ id, body: 'Een idee', photo: Buffer.from(TEXT).toString('base64') },
+				'idea_photo_not_image'
+			]
+		] as const)
+			expect(await ideas.readJsonSubmission(data), JSON.stringify(data)).toMatchObject({
+				ok: false,
+				error
+			});
+	});
+});
+
 forEachDriver('demo ideas', (t) => {
 	it('seeds Dutch ideas with votes, a triaged one and one in a cycle of the demo team', async () => {
 		const { a } = await createTwoOrgs(t().db, 'demo-ideas');
