@@ -704,7 +704,7 @@ async function main() {
 								`as a staff member without loading a page, loads /ideas once in Chromium (390×844, ` +
 								`service workers blocked) and adds up the scripts and styles it fetched: raw, gzip ` +
 								`(level 9) and as transferred (brotli from the server). Largest files (gzip): ` +
-								`${bundle.largest.map((l) => `${l.file} ${fmt(l.gzip / 1024, 1)} KB`).join(', ')}.`
+								`${bundle.largest.map((l) => `${l.file} ${fmt(l.gzip / 1024, 1)}\u00a0KB`).join(', ')}.`
 						),
 						''
 					]
