@@ -1,3 +1,4 @@
+import { UNIT, type Metric } from '$lib/metrics/series';
 import { getLocale } from '$lib/paraglide/runtime';
 
 /** Numbers and durations in the user's language (nl: 1.234,5; en: 1,234.5). */
@@ -33,3 +34,21 @@ export const dateTime = (d: Date | null | undefined) =>
 	d
 		? new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(d)
 		: '–';
+
+/** A calendar date 'YYYY-MM-DD' (or a Date) as the user reads it, e.g. "23 nov 2026". */
+export const date = (d: string | Date | null | undefined) => {
+	if (!d) return '–';
+	const value = typeof d === 'string' ? new Date(`${d.slice(0, 10)}T12:00:00Z`) : d;
+	return new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(
+		value
+	);
+};
+
+/** A metric's value in its unit: shares as percent, lead times in days, counts whole. */
+export const metricValue = (v: number | null | undefined, metric: Metric, daysText: string) => {
+	if (v === null || v === undefined) return '–';
+	const unit = UNIT[metric];
+	if (unit === 'share') return percent(v);
+	if (unit === 'days') return `${number(v, 1)} ${daysText}`;
+	return number(v);
+};

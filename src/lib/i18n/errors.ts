@@ -39,7 +39,12 @@ const texts: Record<string, () => string> = {
 	number_whole: m.err_number_whole,
 	number_too_big: m.err_number_too_big,
 	network: m.err_network,
-	org_unknown: m.err_org_unknown
+	org_unknown: m.err_org_unknown,
+	out_of_range: m.err_out_of_range,
+	date: m.err_date,
+	too_many: m.err_too_many,
+	already_member: m.err_already_member,
+	mandate_approved: m.err_mandate_approved
 };
 
 export function errorText(key: string | undefined): string {

@@ -1,6 +1,9 @@
 import { m } from '$lib/paraglide/messages';
 import type { DepartmentKind } from '$lib/schemas/departments';
 import type { OrgRole } from '$lib/schemas/people';
+import type { TeamRole } from '$lib/schemas/teams';
+import type { Metric } from '$lib/metrics/series';
+import type { SignalKind } from '$lib/metrics/spc';
 
 export const roleLabel = (role: OrgRole) =>
 	({ staff: m.role_staff, coach: m.role_coach, admin: m.role_admin })[role]();
@@ -43,3 +46,36 @@ export const repeatKeyLabel = (
 		customer_category: m.repeat_customer_category,
 		customer_journey: m.repeat_customer_journey
 	})[key]();
+
+export const metricLabel = (metric: Metric) =>
+	({
+		repeat_rate: m.metric_repeat_rate,
+		lead_p85: m.metric_lead_p85,
+		lead_median: m.metric_lead_median,
+		within_norm: m.metric_within_norm,
+		cases: m.metric_cases,
+		handoffs: m.metric_handoffs
+	})[metric]();
+
+export type CycleStatus =
+	'idea' | 'plan' | 'test' | 'evaluate' | 'adopted' | 'adapted' | 'abandoned';
+export const cycleStatusLabel = (status: CycleStatus) =>
+	({
+		idea: m.cycle_status_idea,
+		plan: m.cycle_status_plan,
+		test: m.cycle_status_test,
+		evaluate: m.cycle_status_evaluate,
+		adopted: m.cycle_status_adopted,
+		adapted: m.cycle_status_adapted,
+		abandoned: m.cycle_status_abandoned
+	})[status]();
+
+export const signalLabel = (kind: SignalKind | null | undefined) =>
+	kind === 'improvement'
+		? m.signal_improvement()
+		: kind === 'concern'
+			? m.signal_concern()
+			: m.signal_none();
+
+export const teamRoleLabel = (role: TeamRole) =>
+	({ member: m.team_role_member, lead: m.team_role_lead, expert: m.team_role_expert })[role]();

@@ -167,6 +167,18 @@ const OUTDOOR_JOURNEY: StageSeed[] = [
 		support: 'Routeplanning',
 		touchpoints: [
 			{
+				name: 'Ontheffing container op straat',
+				channel: 'web',
+				department: 'Vergunningen',
+				office: 'back_office',
+				line: 3,
+				synchronous: false,
+				normDays: 10,
+				normUnit: 'working_days',
+				emotion: -1,
+				painPoints: 'Vergunningen zit niet in het team; vragen blijven liggen.'
+			},
+			{
 				name: 'Schouw en opruimen',
 				channel: 'in_person',
 				department: 'Wijkbeheer',
@@ -242,6 +254,20 @@ export async function seedDemoTeams(tx: Queryable, orgId: string) {
 		cadenceDays: 28,
 		members: [['noor', 'lead', 'Wijkbeheer']]
 	});
+
+	// Self-assessed profiles (1..5): the team page shows only their spread.
+	for (const [email, scores] of [
+		['kim', [5, 4, 3, 3, 5, 2]],
+		['sam', [3, 5, 4, 2, 4, 4]],
+		['noor', [4, 3, 5, 4, 4, 3]]
+	] as const) {
+		await tx.query(
+			`insert into public.team_member_profile (team_id, person_id, org_id, outside_in, proactive,
+			   critical, analytical, responsible, contrarian)
+			 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			[waste, person(email), orgId, ...scores]
+		);
+	}
 
 	// The mandate: a first draft, then the approved version 2.
 	const mandate = async (

@@ -1,11 +1,17 @@
 import * as departments from '$lib/server/departments';
 import * as people from '$lib/server/people';
+import * as teams from '$lib/server/teams';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const claims = locals.claims!;
-	const [depts, persons] = await Promise.all([departments.list(claims), people.list(claims)]);
+	const [depts, persons, allTeams] = await Promise.all([
+		departments.list(claims),
+		people.list(claims),
+		teams.list(claims)
+	]);
 	return {
+		myTeams: allTeams.filter((t) => t.mine),
 		departments: depts,
 		counts: {
 			people: persons.length,

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { optionalId, requiredText } from './fields';
+
+export const TEAM_ROLES = ['member', 'lead', 'expert'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
+export const PROFILE_TRAITS = [
+	'outside_in',
+	'proactive',
+	'critical',
+	'analytical',
+	'responsible',
+	'contrarian'
+] as const;
+export type ProfileTrait = (typeof PROFILE_TRAITS)[number];
+
+const optionalText = (max: number) =>
+	z.string().trim().max(max, { error: 'too_long' }).optional().default('');
+
+const wholeNumber = (min: number, max: number) =>
+	z.coerce
+		.number({ error: 'number' })
+		.int({ error: 'number' })
+		.min(min, { error: 'out_of_range' })
+		.max(max, { error: 'out_of_range' });
+
+/** 'YYYY-MM-DD' that is a real date. */
+export const isoDate = z
+	.string({ error: 'required' })
+	.trim()
+	.min(1, { error: 'required' })
+	.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'date' })
+	.refine(
+		(d) =>
+			!Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
+			new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+		{
+			error: 'date'
+		}
+	);
+const optionalDate = z.preprocess((v) => (v === '' ? undefined : v), isoDate.optional());
+
+export const teamSchema = z.object({
+	name: requiredText(120),
+	customerGroup: optionalText(200),
+	purpose: optionalText(2000),
+	coachId: optionalId,
+	cadenceDays: wholeNumber(1, 365),
+	compactSize: wholeNumber(2, 50)
+});
+export type TeamInput = z.infer<typeof teamSchema>;
+
+export const memberSchema = z.object({
+	personId: z.uuid({ error: 'invalid_choice' }),
+	teamRole: z.enum(TEAM_ROLES, { error: 'invalid_choice' }),
+	departmentId: optionalId
+});
+export type MemberInput = z.infer<typeof memberSchema>;
+
+const score = z.preprocess(
+	(v) => (v === '' || v === undefined ? null : v),
+	z.coerce
+		.number()
+		.int({ error: 'out_of_range' })
+		.min(1, { error: 'out_of_range' })
+		.max(5, { error: 'out_of_range' })
+		.nullable()
+);
+export const profileSchema = z.object(
+	Object.fromEntries(PROFILE_TRAITS.map((t) => [t, score])) as Record<ProfileTrait, typeof score>
+);
+export type ProfileInput = z.infer<typeof profileSchema>;
+
+/** One item per line; blank lines dropped. */
+const lines = (maxItems: number, maxLength: number) =>
+	z
+		.string()
+		.optional()
+		.default('')
+		.transform((s) =>
+			s
+				.split(/\r?\n/)
+				.map((l) => l.trim())
+				.filter(Boolean)
+		)
+		.pipe(
+			z.array(z.string().max(maxLength, { error: 'too_long' })).max(maxItems, { error: 'too_many' })
+		);
+
+export const mandateSchema = z.object({
+	decisionRights: lines(50, 500).refine((l) => l.length > 0, { error: 'required' }),
+	boundaries: lines(50, 500),
+	budgetLimit: z.preprocess(
+		(v) => (v === '' || v === undefined ? null : typeof v === 'string' ? v.replace(',', '.') : v),
+		z.coerce
+			.number({ error: 'number' })
+			.min(0, { error: 'out_of_range' })
+			.max(1e10, { error: 'out_of_range' })
+			.nullable()
+	),
+	escalationContact: optionalText(200),
+	reviewDate: optionalDate,
+	note: optionalText(2000)
+});
+export type MandateInput = z.infer<typeof mandateSchema>;
+
+export const approveSchema = z.object({
+	id: z.uuid({ error: 'not_found' }),
+	approvedOn: isoDate
+});

@@ -1,0 +1,35 @@
+import { error, redirect } from '@sveltejs/kit';
+import { formError, parseForm } from '$lib/server/forms';
+import * as people from '$lib/server/people';
+import * as teams from '$lib/server/teams';
+import { teamSchema } from '$lib/schemas/teams';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	const canCreate = locals.user!.role !== 'staff';
+	return {
+		teams: await teams.list(locals.claims!),
+		canCreate,
+		coaches: canCreate
+			? (await people.list(locals.claims!))
+					.filter((p) => p.role !== 'staff')
+					.map((p) => ({ id: p.id, name: p.name }))
+			: []
+	};
+};
+
+export const actions: Actions = {
+	create: async ({ request, locals }) => {
+		if (locals.user!.role === 'staff') error(403, 'forbidden');
+		const parsed = await parseForm(request, teamSchema);
+		if (!parsed.ok) return parsed.failure;
+		const result = await teams.create(locals.claims!, parsed.data);
+		if (!result.ok)
+			return formError(
+				parsed.form,
+				result.error,
+				result.error === 'name_taken' ? 'name' : undefined
+			);
+		redirect(303, `/teams/${result.id}/members`);
+	}
+};
