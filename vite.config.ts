@@ -12,7 +12,7 @@ export default defineConfig({
 		SvelteKitPWA({
 			registerType: 'autoUpdate',
 			injectRegister: false,
-			// Kit's relative asset paths would register ./sw.js from every page's folder.
+			// Kit's relative asset paths would register ./service-worker.js from every page's folder.
 			base: '/',
 			scope: '/',
 			manifest: {
@@ -36,21 +36,15 @@ export default defineConfig({
 					}
 				]
 			},
-			workbox: {
-				// Server-rendered pages are neither precached nor kept: they hold a signed-in
-				// person's data, and a tablet is often shared. Navigations go to the network and,
-				// without one, to the offline page.
-				navigateFallback: null,
+			// Our own service worker (src/service-worker.ts, built by SvelteKit): the precache
+			// list is injected into it. See that file for what it caches and what it never does.
+			strategies: 'injectManifest',
+			srcDir: 'src',
+			filename: 'service-worker.ts',
+			injectManifest: {
 				globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff,woff2}'],
 				// The kit plugin leaves static HTML out of the precache; the offline page must be in.
-				additionalManifestEntries: [{ url: '/offline.html', revision: offlineRevision }],
-				runtimeCaching: [
-					{
-						urlPattern: ({ request }) => request.mode === 'navigate',
-						handler: 'NetworkOnly',
-						options: { precacheFallback: { fallbackURL: '/offline.html' } }
-					}
-				]
+				additionalManifestEntries: [{ url: '/offline.html', revision: offlineRevision }]
 			}
 		})
 	],

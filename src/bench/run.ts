@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- --events N | --quick] [--profile] [--keep] [--no-readme]`
+ * `npm run bench [-- --events N | --quick] [--profile] [--keep] [--no-readme] [--no-bundle]`
  *
  * Measures Koers's import and figures on a generated event log (1,000,000 events in 100,000
  * cases by default) against the practical limit (the database's own COPY of the same CSV) and
- * against pandas, on a throwaway PostgreSQL (or TEST_DATABASE_URL) and on PGlite in a folder.
+ * against pandas, on a throwaway PostgreSQL (or TEST_DATABASE_URL) and on PGlite in a folder,
+ * and the JavaScript and CSS the idea page (/ideas) loads on a phone (./bundle.ts).
  * Every measured import runs in a child process of its own, so its peak memory is its own.
  * Prints a table, then the same as Markdown between `<!-- bench -->` markers, and puts that into
  * README.md (section "Benchmark"). Temporary files and the PostgreSQL it started are removed.
@@ -18,6 +19,7 @@ import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { startThrowawayPostgres } from '../../tests/setup/throwaway-postgres';
 import type { ImportFile, Job, JobResult, Phases } from './child';
+import { bundleTable, bundleVerdict, measureIdeasBundle, type BundleFigures } from './bundle';
 import { writeLog } from './generate';
 import { formatProfile, summariseProfile } from './profile';
 
@@ -40,7 +42,8 @@ const { values: args } = parseArgs({
 		quick: { type: 'boolean' },
 		profile: { type: 'boolean' },
 		keep: { type: 'boolean' },
-		'no-readme': { type: 'boolean' }
+		'no-readme': { type: 'boolean' },
+		'no-bundle': { type: 'boolean' }
 	}
 });
 const EVENTS = args.events ? Number(args.events) : args.quick ? 100_000 : 1_000_000;
@@ -421,7 +424,18 @@ async function main() {
 			pandas = runPandas(csv);
 		}
 
-		// 5. the report
+		// 5. the idea page's weight on a phone
+		let bundle: BundleFigures | undefined;
+		if (!args['no-bundle']) {
+			log('The idea page on a phone: JavaScript and CSS …');
+			try {
+				bundle = await measureIdeasBundle();
+			} catch (e) {
+				log(`The idea page was not measured: ${e instanceof Error ? e.message : e}`);
+			}
+		}
+
+		// 6. the report
 		const importOf = (r: JobResult) => r.imports![0];
 		const eventsPerSecond = (r: JobResult) => importOf(r).eventsAdded / importOf(r).seconds;
 		const check = (r: JobResult, label: string) => {
@@ -617,8 +631,10 @@ async function main() {
 			verdict(
 				Math.max(liteCsv.peakMiB, liteXes.peakMiB) <= TARGET.peakMiB,
 				`the same with PGlite, the database included (${mib(Math.max(liteCsv.peakMiB, liteXes.peakMiB))}; ${mib(liteRest.peakMiB)} at rest)`
-			)
+			),
+			...(bundle ? [bundleVerdict(bundle)] : [])
 		];
+		const bundleRows = bundle ? bundleTable(bundle) : undefined;
 		const date = new Date().toISOString().slice(0, 10);
 		const machine =
 			`${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
@@ -632,6 +648,7 @@ async function main() {
 		console.log(textTable(head, rows));
 		console.log('\n' + textTable(phaseHead, phaseRows));
 		if (realRows.length) console.log('\n' + textTable(realHead, realRows));
+		if (bundleRows) console.log('\n' + textTable(bundleRows.head, bundleRows.rows));
 		console.log(`\nFigures: ${figuresLine}`);
 		console.log(`Targets:\n${targets.map((t) => `  ${t.replace(/\*\*/g, '')}`).join('\n')}`);
 		if (pandas) {
@@ -678,6 +695,20 @@ async function main() {
 			),
 			'',
 			...(realRows.length ? [markdownTable(realHead, realRows), ''] : []),
+			...(bundle && bundleRows
+				? [
+						markdownTable(bundleRows.head, bundleRows.rows),
+						'',
+						wrap(
+							`The idea page: \`src/bench/bundle.ts\` starts the built app with the demo, signs in ` +
+								`as a staff member without loading a page, loads /ideas once in Chromium (390×844, ` +
+								`service workers blocked) and adds up the scripts and styles it fetched: raw, gzip ` +
+								`(level 9) and as transferred (brotli from the server). Largest files (gzip): ` +
+								`${bundle.largest.map((l) => `${l.file} ${fmt(l.gzip / 1024, 1)}\u00a0KB`).join(', ')}.`
+						),
+						''
+					]
+				: []),
 			'<!-- /bench -->'
 		].join('\n');
 		console.log('\n' + markdown);

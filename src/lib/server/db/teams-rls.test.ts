@@ -52,7 +52,7 @@ forEachDriver('row level security of customer teams', (t) => {
 	const allowed = async (claims: Claims, sql: string, params: unknown[] = []) => {
 		const out = await as(claims, sql, params);
 		expect(out).not.toHaveProperty('error');
-		return 'rows' in out ? out.rows : [];
+		return 'rows' in out && out.rows ? out.rows : [];
 	};
 
 	beforeAll(async () => {

@@ -1,0 +1,279 @@
+/**
+ * The measured effect of an improvement cycle: the weekly series of its metric over its scope,
+ * an XmR chart with the centre line and limits from the baseline weeks, the change date, the
+ * signals (labelled improvement or concern by the better direction), and the before/after
+ * medians in one sentence. After adoption the team may rebase: from the rebase date on, the
+ * limits come from the weeks after the change (REBASE_WEEKS of them) — only when the team has
+ * recorded it (improvement_cycle.rebased_on), never on its own.
+ *
+ * The weeks are ISO weeks (Monday) in the organisation's time zone, as public.case_weekly
+ * counts them. A week belongs to the baseline when its Monday lies in [baseline_from,
+ * baseline_to]; to the "after" period when its Monday lies in [change_date, test_to] (to the
+ * last week when the test has no end).
+ */
+import { db, type Claims, type Queryable } from './db';
+import { weekly, type MetricsFilter } from './metrics';
+import {
+	beforeAfter,
+	latestSignal,
+	xmr,
+	type BeforeAfter,
+	type Better,
+	type Limits,
+	type Signal,
+	type SignalKind
+} from '$lib/metrics/spc';
+import { metricSeries, UNIT, type Metric } from '$lib/metrics/series';
+import type { CycleStatus } from '$lib/schemas/cycles';
+
+/** Weeks after the rebase date whose points make the rebased limits. */
+export const REBASE_WEEKS = 20;
+/** How long the chart runs on after the end of a test that was not adopted. */
+const WEEKS_AFTER_TEST = 8;
+
+export interface EffectInput {
+	metric: Metric;
+	better: Better;
+	scopeCategoryId: string | null;
+	scopeTouchpointId: string | null;
+	/** A report channel as the source writes it. */
+	scopeChannel: string | null;
+	baselineFrom: string | null;
+	baselineTo: string | null;
+	changeDate: string | null;
+	testTo: string | null;
+	rebasedOn: string | null;
+	status: CycleStatus;
+}
+
+export interface EffectPoint {
+	/** The Monday, 'YYYY-MM-DD'. */
+	week: string;
+	value: number | null;
+	cases: number;
+}
+
+/** A stretch of the chart [from, to) with the limits that hold there. */
+export interface Segment {
+	from: number;
+	to: number;
+	limits: Limits | null;
+	/** Limits recomputed after adoption (from the rebase week on). */
+	rebased: boolean;
+}
+
+export type CycleEffect =
+	| { state: 'no_windows' }
+	| { state: 'no_data'; weeks: number }
+	| {
+			state: 'ok';
+			metric: Metric;
+			unit: 'share' | 'days' | 'count';
+			better: Better;
+			series: EffectPoint[];
+			segments: Segment[];
+			/** All signals, indexes into `series`, sorted by start. */
+			signals: Signal[];
+			/** Baseline weeks, [start, end) into `series`. */
+			baseline: [number, number];
+			/** The week holding the change date (null when not set or outside the series). */
+			changeIndex: number | null;
+			/** First week of the rebased limits (null when not rebased). */
+			rebaseIndex: number | null;
+			/** Medians of the baseline weeks and of the weeks from the change date. */
+			beforeAfter: BeforeAfter | null;
+			/**
+			 * The signal the summary sentence names: against the baseline limits, the one that covers
+			 * most weeks from the change date to the end of the test.
+			 */
+			headline: Signal | null;
+			/** The signal on the latest weeks, for a badge. */
+			latest: Signal | null;
+	  };
+
+/**
+ * The categories of the scope: a touchpoint's mapped categories, narrowed to the scope's
+ * category when that is set too; one category; or all (null).
+ */
+async function scopeCategories(tx: Queryable, input: EffectInput): Promise<string[] | null> {
+	if (!input.scopeTouchpointId) return input.scopeCategoryId ? [input.scopeCategoryId] : null;
+	const rows = await tx.query<{ id: string }>(
+		'select category_id as id from touchpoint_category where touchpoint_id = $1',
+		[input.scopeTouchpointId]
+	);
+	const ids = rows.map((r) => r.id);
+	return input.scopeCategoryId ? ids.filter((id) => id === input.scopeCategoryId) : ids;
+}
+
+const addDays = (date: string, days: number) => {
+	const d = new Date(`${date}T00:00:00Z`);
+	d.setUTCDate(d.getUTCDate() + days);
+	return d.toISOString().slice(0, 10);
+};
+
+/** The last day the chart shows. */
+function lastDay(input: EffectInput, today: string): string {
+	if (input.testTo && input.status !== 'adopted') {
+		const end = addDays(input.testTo, 7 * WEEKS_AFTER_TEST);
+		return end < today ? end : today;
+	}
+	return today;
+}
+
+/** Index range [start, end) of the weeks whose Monday lies in [from, to]. */
+function weekRange(series: EffectPoint[], from: string, to: string | null): [number, number] {
+	let start = series.findIndex((p) => p.week >= from);
+	if (start < 0) start = series.length;
+	let end = start;
+	while (end < series.length && (to === null || series[end].week <= to)) end++;
+	return [start, end];
+}
+
+const shift = (s: Signal, by: number): Signal => ({
+	...s,
+	start: s.start + by,
+	end: s.end + by,
+	points: s.points.map((i) => i + by)
+});
+
+/**
+ * The effect of a cycle, computed in the caller's transaction (so row level security decides
+ * which cases count). `today` ('YYYY-MM-DD') is for tests; it defaults to the current date.
+ */
+export async function cycleEffect(
+	tx: Queryable,
+	input: EffectInput,
+	options: { today?: string } = {}
+): Promise<CycleEffect> {
+	if (!input.baselineFrom || !input.baselineTo) return { state: 'no_windows' };
+	const today = options.today ?? new Date().toISOString().slice(0, 10);
+	const until = lastDay(input, today);
+
+	const filter: MetricsFilter = {
+		categories: await scopeCategories(tx, input),
+		channel: input.scopeChannel
+	};
+	// whole weeks: Monday 00:00 in the organisation's zone of the first and after the last week
+	const [bounds] = await tx.query<{ from: Date; to: Date }>(
+		`select (date_trunc('week', $1::date::timestamp) at time zone o.timezone) as "from",
+		        ((date_trunc('week', $2::date::timestamp) + interval '7 days')
+		          at time zone o.timezone) as "to"
+		   from organisation o where o.id = private.org_id()`,
+		[input.baselineFrom, until]
+	);
+	if (!bounds || until < input.baselineFrom) return { state: 'no_data', weeks: 0 };
+	const weeks = await weekly(tx, { ...filter, from: bounds.from, to: bounds.to });
+	const values = metricSeries(weeks, input.metric);
+	const series: EffectPoint[] = weeks.map((w, i) => ({
+		week: w.week,
+		value: values[i],
+		cases: w.cases
+	}));
+	if (series.every((p) => p.cases === 0) && values.every((v) => v === null))
+		return { state: 'no_data', weeks: series.length };
+
+	const baseline = weekRange(series, input.baselineFrom, input.baselineTo);
+	const changeIndex = input.changeDate
+		? series.findIndex((p) => p.week <= input.changeDate! && addDays(p.week, 7) > input.changeDate!)
+		: -1;
+	const rebaseStart =
+		input.rebasedOn && input.status === 'adopted'
+			? weekRange(series, input.rebasedOn, null)[0]
+			: series.length;
+	const rebaseIndex = rebaseStart < series.length ? rebaseStart : null;
+
+	const before = xmr(values.slice(0, rebaseStart), { baseline, better: input.better });
+	const segments: Segment[] = [{ from: 0, to: rebaseStart, limits: before.limits, rebased: false }];
+	let signals = before.signals;
+	let last = before;
+	let lastOffset = 0;
+	if (rebaseIndex !== null) {
+		const after = xmr(values.slice(rebaseIndex), {
+			baseline: [0, REBASE_WEEKS],
+			better: input.better
+		});
+		segments.push({ from: rebaseIndex, to: series.length, limits: after.limits, rebased: true });
+		signals = [...signals, ...after.signals.map((s) => shift(s, rebaseIndex))];
+		last = after;
+		lastOffset = rebaseIndex;
+	}
+	const latestRaw = latestSignal(last, 3);
+
+	let comparison: BeforeAfter | null = null;
+	let headline: Signal | null = null;
+	if (input.changeDate) {
+		const [from, to] = weekRange(series, input.changeDate, input.testTo);
+		comparison = beforeAfter(
+			values.slice(baseline[0], baseline[1]),
+			values.slice(from, to),
+			input.better
+		);
+		// the sentence judges the change against the baseline, also after a rebase
+		const judged =
+			rebaseIndex === null ? signals : xmr(values, { baseline, better: input.better }).signals;
+		const overlap = (s: Signal) => s.points.filter((i) => i >= from && i < to).length;
+		for (const s of judged) {
+			const n = overlap(s);
+			if (
+				n > 0 &&
+				(!headline || n > overlap(headline) || (n === overlap(headline) && s.end > headline.end))
+			)
+				headline = s;
+		}
+	}
+
+	return {
+		state: 'ok',
+		metric: input.metric,
+		unit: UNIT[input.metric],
+		better: input.better,
+		series,
+		segments,
+		signals,
+		baseline,
+		changeIndex: changeIndex >= 0 ? changeIndex : null,
+		rebaseIndex,
+		beforeAfter: comparison,
+		headline,
+		latest: latestRaw ? shift(latestRaw, lastOffset) : null
+	};
+}
+
+const EFFECT_COLUMNS = `id, metric, better, scope_category_id as "scopeCategoryId",
+	scope_touchpoint_id as "scopeTouchpointId", scope_channel as "scopeChannel",
+	baseline_from as "baselineFrom", baseline_to as "baselineTo", change_date as "changeDate",
+	test_to as "testTo", rebased_on as "rebasedOn", status`;
+
+/** The effect of one cycle as the signed-in user sees it (null when the cycle is not visible). */
+export async function effectOf(claims: Claims, cycleId: string): Promise<CycleEffect | null> {
+	return db().asUser(claims, async (tx) => {
+		const [row] = await tx.query<EffectInput>(
+			`select ${EFFECT_COLUMNS} from improvement_cycle where id = $1`,
+			[cycleId]
+		);
+		return row ? cycleEffect(tx, row) : null;
+	});
+}
+
+/**
+ * For a team's board: per cycle with a baseline and data, the kind of its latest signal, or
+ * 'none' when the chart has data but no recent signal. Cycles without data are left out.
+ */
+export async function teamSignals(
+	claims: Claims,
+	teamId: string
+): Promise<Record<string, SignalKind | 'none'>> {
+	return db().asUser(claims, async (tx) => {
+		const rows = await tx.query<EffectInput & { id: string }>(
+			`select ${EFFECT_COLUMNS} from improvement_cycle
+			  where team_id = $1 and baseline_from is not null and baseline_to is not null`,
+			[teamId]
+		);
+		const out: Record<string, SignalKind | 'none'> = {};
+		for (const row of rows) {
+			const effect = await cycleEffect(tx, row);
+			if (effect.state === 'ok') out[row.id] = effect.latest?.kind ?? 'none';
+		}
+		return out;
+	});
+}

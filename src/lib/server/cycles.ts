@@ -1,0 +1,652 @@
+/**
+ * Improvement cycles of a customer team: the board, one cycle with its actions, the mandate
+ * check before a test, decision requests to the coach, and the audit trail.
+ *
+ * Everything runs as the signed-in user, so row level security decides: the organisation reads
+ * every team's cycles; the team's members, its coach and admins change them; only the coach or
+ * an admin decides a request. The database refuses a test without windows or without mandate
+ * cover (private.improvement_cycle_check); this module checks the same first, so the user hears
+ * which one, and translates the database's refusal as a fallback.
+ */
+import { db, type Claims, type Queryable } from './db';
+import { FOREIGN_KEY_VIOLATION, RLS_VIOLATION, sqlState } from './db/errors';
+import type { Better } from '$lib/metrics/spc';
+import type { Metric } from '$lib/metrics/series';
+import {
+	NEXT_STATUS,
+	type ActionInput,
+	type CreateCycleInput,
+	type CycleInput,
+	type CycleStatus
+} from '$lib/schemas/cycles';
+
+export type CycleError =
+	| 'not_found'
+	| 'forbidden'
+	| 'cycle_windows_missing'
+	| 'cycle_outside_mandate'
+	| 'cycle_right_unknown'
+	| 'cycle_status_stale'
+	| 'cycle_baseline_order'
+	| 'cycle_change_after_baseline'
+	| 'cycle_test_after_change'
+	| 'cycle_test_order'
+	| 'cycle_scope_unknown'
+	| 'cycle_reason_required'
+	| 'cycle_request_decided'
+	| 'cycle_request_open'
+	| 'cycle_rebase_needs_adoption'
+	| 'too_long';
+
+export type Result<T extends object = object> =
+	({ ok: true } & T) | { ok: false; error: CycleError };
+
+const fail = (error: CycleError): { ok: false; error: CycleError } => ({ ok: false, error });
+
+/** What the database answered, as one of our error keys; unknown errors are thrown on. */
+function cycleError(e: unknown): { ok: false; error: CycleError } {
+	const state = sqlState(e);
+	const message = e instanceof Error ? e.message : String(e);
+	if (state === RLS_VIOLATION) return fail('forbidden');
+	if (state === FOREIGN_KEY_VIOLATION) return fail('cycle_scope_unknown');
+	if (state === '22P02' || state === '22007' || state === '22008') return fail('not_found');
+	const known: CycleError[] = [
+		'cycle_windows_missing',
+		'cycle_outside_mandate',
+		'cycle_rebase_needs_adoption',
+		'cycle_baseline_order',
+		'cycle_change_after_baseline',
+		'cycle_test_after_change',
+		'cycle_test_order'
+	];
+	// P0001 from the trigger carries the key as its message; a check violation (23514) names
+	// its constraint in the message on both drivers.
+	if (state === 'P0001' || state === '23514') {
+		const key = known.find((k) => message.includes(k));
+		if (key) return fail(key);
+		if (message.includes('has been decided')) return fail('cycle_request_decided');
+		if (message.includes('cycle_rebase_after_change')) return fail('cycle_rebase_needs_adoption');
+	}
+	throw e;
+}
+
+export interface TeamInfo {
+	id: string;
+	name: string;
+	coachId: string | null;
+	coachName: string | null;
+	/** Member, coach or admin: may change the team's cycles. */
+	canEdit: boolean;
+	/** The team's coach or an admin: decides requests. */
+	canDecide: boolean;
+}
+
+export interface CycleCard {
+	id: string;
+	title: string;
+	status: CycleStatus;
+	metric: Metric;
+	nextStep: string;
+	updatedAt: Date;
+	openRequests: number;
+}
+
+export interface Cycle {
+	id: string;
+	teamId: string;
+	title: string;
+	status: CycleStatus;
+	problem: string;
+	hypothesis: string;
+	metric: Metric;
+	better: Better;
+	scopeCategoryId: string | null;
+	scopeCategoryName: string | null;
+	scopeTouchpointId: string | null;
+	scopeTouchpointName: string | null;
+	scopeChannel: string | null;
+	baselineFrom: string | null;
+	baselineTo: string | null;
+	changeDate: string | null;
+	testFrom: string | null;
+	testTo: string | null;
+	mandateId: string | null;
+	mandateVersion: number | null;
+	mandateRight: string | null;
+	rebasedOn: string | null;
+	rebasedByName: string | null;
+	nextStep: string;
+	learnings: string;
+	createdByName: string | null;
+	createdAt: Date;
+	updatedAt: Date;
+}
+
+export interface CycleAction {
+	id: string;
+	who: string;
+	what: string;
+	dueOn: string | null;
+	done: boolean;
+}
+
+export interface DecisionRequest {
+	id: string;
+	question: string;
+	status: 'open' | 'approved' | 'declined';
+	requestedByName: string | null;
+	requestedAt: Date;
+	decidedByName: string | null;
+	decidedAt: Date | null;
+	reason: string | null;
+}
+
+export interface Mandate {
+	id: string;
+	version: number;
+	decisionRights: string[];
+	boundaries: string[];
+	approvedOn: string;
+}
+
+export interface AuditEntry {
+	id: number;
+	at: Date;
+	actorName: string | null;
+	entity: 'improvement_cycle' | 'decision_request';
+	action: 'insert' | 'update' | 'delete';
+	changes: Record<string, unknown>;
+}
+
+export interface OpenRequest {
+	id: string;
+	cycleId: string;
+	cycleTitle: string;
+	teamId: string;
+	teamName: string;
+	question: string;
+	requestedByName: string | null;
+	requestedAt: Date;
+	/** Whether the signed-in user (the team's coach or an admin) may decide it. */
+	canDecide: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (s: string) => UUID.test(s);
+
+/** The team, if the user's organisation has it, with what the user may do there. */
+export async function team(claims: Claims, teamId: string): Promise<TeamInfo | null> {
+	if (!isUuid(teamId)) return null;
+	const [row] = await db().asUser(claims, (tx) =>
+		tx.query<TeamInfo>(
+			`select t.id, t.name, t.coach_id as "coachId", p.name as "coachName",
+			        private.can_edit_team(t.id) as "canEdit",
+			        private.is_team_coach(t.id) as "canDecide"
+			   from team t left join person p on p.id = t.coach_id
+			  where t.id = $1`,
+			[teamId]
+		)
+	);
+	return row ?? null;
+}
+
+/** The team's cycles for the board, most recently changed first. */
+export function list(claims: Claims, teamId: string): Promise<CycleCard[]> {
+	if (!isUuid(teamId)) return Promise.resolve([]);
+	return db().asUser(claims, (tx) =>
+		tx.query<CycleCard>(
+			`select c.id, c.title, c.status, c.metric, c.next_step as "nextStep",
+			        c.updated_at as "updatedAt",
+			        (select count(*) from decision_request d
+			          where d.cycle_id = c.id and d.status = 'open')::int as "openRequests"
+			   from improvement_cycle c
+			  where c.team_id = $1
+			  order by c.updated_at desc`,
+			[teamId]
+		)
+	);
+}
+
+const CYCLE_COLUMNS = `c.id, c.team_id as "teamId", c.title, c.status, c.problem, c.hypothesis,
+	c.metric, c.better, c.scope_category_id as "scopeCategoryId", cat.name as "scopeCategoryName",
+	c.scope_touchpoint_id as "scopeTouchpointId", tp.name as "scopeTouchpointName",
+	c.scope_channel as "scopeChannel", c.baseline_from as "baselineFrom",
+	c.baseline_to as "baselineTo", c.change_date as "changeDate", c.test_from as "testFrom",
+	c.test_to as "testTo", c.mandate_id as "mandateId", m.version as "mandateVersion",
+	c.mandate_right as "mandateRight", c.rebased_on as "rebasedOn", rb.name as "rebasedByName",
+	c.next_step as "nextStep", c.learnings, cb.name as "createdByName",
+	c.created_at as "createdAt", c.updated_at as "updatedAt"`;
+
+/** Whether the signed-in user may change the cycle (a member of its team, the coach, an admin). */
+async function canEdit(tx: Queryable, cycleId: string): Promise<boolean> {
+	const [row] = await tx.query<{ ok: boolean }>('select private.can_edit_cycle($1) as ok', [
+		cycleId
+	]);
+	return row?.ok === true;
+}
+
+async function loadCycle(tx: Queryable, cycleId: string): Promise<Cycle | null> {
+	const [row] = await tx.query<Cycle>(
+		`select ${CYCLE_COLUMNS}
+		   from improvement_cycle c
+		   left join category cat on cat.id = c.scope_category_id
+		   left join touchpoint tp on tp.id = c.scope_touchpoint_id
+		   left join mandate m on m.id = c.mandate_id
+		   left join person rb on rb.id = c.rebased_by
+		   left join person cb on cb.id = c.created_by
+		  where c.id = $1`,
+		[cycleId]
+	);
+	return row ?? null;
+}
+
+/** One cycle of the team (null when it does not exist, is another team's or not visible). */
+export async function get(claims: Claims, teamId: string, cycleId: string): Promise<Cycle | null> {
+	if (!isUuid(teamId) || !isUuid(cycleId)) return null;
+	const cycle = await db().asUser(claims, (tx) => loadCycle(tx, cycleId));
+	return cycle && cycle.teamId === teamId ? cycle : null;
+}
+
+/** Everything the cycle page shows next to the cycle itself. */
+export async function details(claims: Claims, cycle: Cycle) {
+	return db().asUser(claims, async (tx) => {
+		const [actions, requests, mandate, trail, scopes, members] = await Promise.all([
+			tx.query<CycleAction>(
+				`select id, who, what, due_on as "dueOn", done from cycle_action
+				  where cycle_id = $1 order by done, due_on nulls last, created_at`,
+				[cycle.id]
+			),
+			requestsOf(tx, cycle.id),
+			currentMandateOf(tx, cycle.teamId),
+			trailOf(tx, cycle.id),
+			scopeChoices(tx, cycle.teamId),
+			tx.query<{ name: string }>(
+				`select p.name from team_member tm join person p on p.id = tm.person_id
+				  where tm.team_id = $1 order by lower(p.name)`,
+				[cycle.teamId]
+			)
+		]);
+		return { actions, requests, mandate, trail, scopes, members: members.map((p) => p.name) };
+	});
+}
+
+function requestsOf(tx: Queryable, cycleId: string) {
+	return tx.query<DecisionRequest>(
+		`select d.id, d.question, d.status, rq.name as "requestedByName",
+		        d.requested_at as "requestedAt", dc.name as "decidedByName",
+		        d.decided_at as "decidedAt", d.reason
+		   from decision_request d
+		   left join person rq on rq.id = d.requested_by
+		   left join person dc on dc.id = d.decided_by
+		  where d.cycle_id = $1 order by d.requested_at desc`,
+		[cycleId]
+	);
+}
+
+/** The team's current mandate: its latest approved version (null when none is approved). */
+async function currentMandateOf(tx: Queryable, teamId: string): Promise<Mandate | null> {
+	const [row] = await tx.query<Mandate>(
+		`select id, version, decision_rights as "decisionRights", boundaries,
+		        approved_on as "approvedOn"
+		   from mandate where team_id = $1 and approved_on is not null
+		  order by version desc limit 1`,
+		[teamId]
+	);
+	return row ?? null;
+}
+
+export function currentMandate(claims: Claims, teamId: string): Promise<Mandate | null> {
+	return db().asUser(claims, (tx) => currentMandateOf(tx, teamId));
+}
+
+export interface ScopeChoices {
+	categories: { id: string; name: string }[];
+	touchpoints: { id: string; name: string; journey: string }[];
+	/** Report channels as the sources write them. */
+	channels: string[];
+}
+
+/**
+ * Categories and report channels (all the user may see) and the team's touchpoints that have
+ * categories mapped.
+ */
+async function scopeChoices(tx: Queryable, teamId: string): Promise<ScopeChoices> {
+	const [categories, touchpoints, channels] = await Promise.all([
+		tx.query<{ id: string; name: string }>('select id, name from category order by lower(name)'),
+		tx.query<{ id: string; name: string; journey: string }>(
+			`select t.id, t.name, j.name as journey
+			   from touchpoint t join journey j on j.id = t.journey_id
+			  where j.team_id = $1
+			    and exists (select 1 from touchpoint_category tc where tc.touchpoint_id = t.id)
+			  order by lower(j.name), t.position, lower(t.name)`,
+			[teamId]
+		),
+		tx.query<{ channel: string }>(
+			`select distinct channel from report where channel is not null order by 1 limit 50`
+		)
+	]);
+	return { categories, touchpoints, channels: channels.map((c) => c.channel) };
+}
+
+/** The cycle's trail: changes to the cycle and to its decision requests, oldest first. */
+function trailOf(tx: Queryable, cycleId: string) {
+	return tx.query<AuditEntry>(
+		`select a.id, a.at, coalesce(p.name, q.name) as "actorName", a.entity, a.action, a.changes
+		   from audit a left join person p on p.id = a.actor_id
+		   -- written outside a sign-in (an import, the demo): the person the row itself names
+		   left join person q on a.actor_id is null and q.id = coalesce(
+		     case when a.action = 'insert' then a.changes ->> 'created_by' end,
+		     case when a.action = 'insert' then a.changes ->> 'requested_by' end,
+		     a.changes ->> 'decided_by')::uuid
+		  where (a.entity = 'improvement_cycle' and a.entity_id = $1)
+		     or (a.entity = 'decision_request'
+		         and a.entity_id in (select d.id from decision_request d where d.cycle_id = $1))
+		  order by a.at, a.id`,
+		[cycleId]
+	);
+}
+
+/** A new cycle of the team, status idea. */
+export async function create(
+	claims: Claims,
+	teamId: string,
+	input: CreateCycleInput
+): Promise<Result<{ id: string }>> {
+	if (!isUuid(teamId)) return fail('not_found');
+	try {
+		const rows = await db().asUser(claims, (tx) =>
+			tx.query<{ id: string }>(
+				`insert into improvement_cycle (org_id, team_id, title, problem)
+				 select t.org_id, t.id, $2, $3 from team t where t.id = $1
+				 returning id`,
+				[teamId, input.title, input.problem]
+			)
+		);
+		return rows.length ? { ok: true, id: rows[0].id } : fail('not_found');
+	} catch (e) {
+		return cycleError(e);
+	}
+}
+
+/** Changes the plan: texts, metric and scope, windows, next step and learnings. */
+export async function update(claims: Claims, cycleId: string, input: CycleInput): Promise<Result> {
+	if (!isUuid(cycleId)) return fail('not_found');
+	try {
+		return await db().asUser(claims, async (tx) => {
+			if (input.scopeTouchpointId) {
+				// a touchpoint scope is one of the cycle's own team's journeys
+				const [own] = await tx.query(
+					`select 1 from touchpoint t join journey j on j.id = t.journey_id
+					   join improvement_cycle c on c.team_id = j.team_id
+					  where t.id = $1 and c.id = $2`,
+					[input.scopeTouchpointId, cycleId]
+				);
+				if (!own) return fail('cycle_scope_unknown');
+			}
+			const rows = await tx.query(
+				`update improvement_cycle set title = $2, problem = $3, hypothesis = $4, metric = $5,
+				        better = $6, scope_category_id = $7, scope_touchpoint_id = $8,
+				        scope_channel = $9, baseline_from = $10, baseline_to = $11, change_date = $12,
+				        test_from = $13, test_to = $14, next_step = $15, learnings = $16
+				  where id = $1 returning id`,
+				[
+					cycleId,
+					input.title,
+					input.problem,
+					input.hypothesis,
+					input.metric,
+					input.better,
+					input.scopeCategoryId,
+					input.scopeTouchpointId,
+					input.scopeChannel,
+					input.baselineFrom,
+					input.baselineTo,
+					input.changeDate,
+					input.testFrom,
+					input.testTo,
+					input.nextStep,
+					input.learnings
+				]
+			);
+			return rows.length ? { ok: true as const } : await missingOrForbidden(tx, cycleId);
+		});
+	} catch (e) {
+		return cycleError(e);
+	}
+}
+
+/** After an update that touched nothing: the row is invisible (not found) or not ours to change. */
+async function missingOrForbidden(tx: Queryable, cycleId: string) {
+	const [seen] = await tx.query('select 1 from improvement_cycle where id = $1', [cycleId]);
+	return fail(seen ? 'forbidden' : 'not_found');
+}
+
+const WINDOWS = ['baselineFrom', 'baselineTo', 'changeDate', 'testFrom', 'testTo'] as const;
+
+/**
+ * Moves the cycle to its next status (see NEXT_STATUS). Going to test runs the mandate check:
+ * `right` must be a decision right of the team's current approved mandate, unless the coach has
+ * approved a decision request for this cycle. The cycle must still be in `from` (so two people
+ * pressing buttons at once do not skip a step).
+ */
+export async function setStatus(
+	claims: Claims,
+	cycleId: string,
+	to: CycleStatus,
+	right: string | null = null
+): Promise<Result> {
+	if (!isUuid(cycleId)) return fail('not_found');
+	try {
+		return await db().asUser(claims, async (tx) => {
+			const cycle = await loadCycle(tx, cycleId);
+			if (!cycle) return fail('not_found');
+			if (!(await canEdit(tx, cycleId))) return fail('forbidden');
+			if (!NEXT_STATUS[cycle.status].includes(to)) return fail('cycle_status_stale');
+			let mandateId: string | null = cycle.mandateId;
+			let mandateRight: string | null = cycle.mandateRight;
+			if (to === 'test') {
+				if (WINDOWS.some((w) => !cycle[w])) return fail('cycle_windows_missing');
+				const [approved] = await tx.query(
+					`select 1 from decision_request where cycle_id = $1 and status = 'approved'`,
+					[cycleId]
+				);
+				const mandate = await currentMandateOf(tx, cycle.teamId);
+				if (right) {
+					if (!mandate || !mandate.decisionRights.includes(right))
+						return fail('cycle_right_unknown');
+					mandateId = mandate.id;
+					mandateRight = right;
+				} else if (!approved) {
+					return fail('cycle_outside_mandate');
+				} else {
+					mandateId = null;
+					mandateRight = null;
+				}
+			}
+			const rows = await tx.query(
+				`update improvement_cycle set status = $3, mandate_id = $4, mandate_right = $5
+				  where id = $1 and status = $2 returning id`,
+				[cycleId, cycle.status, to, mandateId, mandateRight]
+			);
+			return rows.length ? { ok: true as const } : await missingOrForbidden(tx, cycleId);
+		});
+	} catch (e) {
+		return cycleError(e);
+	}
+}
+
+/**
+ * After adoption, the team may compute the limits anew from the change date on: recorded in
+ * rebased_on (and by whom, by the trigger), never done automatically. `undo` takes it back.
+ */
+export async function rebase(claims: Claims, cycleId: string, undo = false): Promise<Result> {
+	if (!isUuid(cycleId)) return fail('not_found');
+	try {
+		return await db().asUser(claims, async (tx) => {
+			const cycle = await loadCycle(tx, cycleId);
+			if (!cycle) return fail('not_found');
+			if (!(await canEdit(tx, cycleId))) return fail('forbidden');
+			if (cycle.status !== 'adopted' || !cycle.changeDate)
+				return fail('cycle_rebase_needs_adoption');
+			const rows = await tx.query(
+				`update improvement_cycle set rebased_on = case when $2 then null else change_date end
+				  where id = $1 returning id`,
+				[cycleId, undo]
+			);
+			return rows.length ? { ok: true as const } : await missingOrForbidden(tx, cycleId);
+		});
+	} catch (e) {
+		return cycleError(e);
+	}
+}
+
+export async function addAction(
+	claims: Claims,
+	cycleId: string,
+	input: ActionInput
+): Promise<Result> {
+	if (!isUuid(cycleId)) return fail('not_found');
+	try {
+		return await db().asUser(claims, async (tx) => {
+			const rows = await tx.query(
+				`insert into cycle_action (org_id, cycle_id, who, what, due_on)
+				 select c.org_id, c.id, $2, $3, $4 from improvement_cycle c where c.id = $1
+				 returning id`,
+				[cycleId, input.who, input.what, input.dueOn]
+			);
+			return rows.length ? { ok: true as const } : fail('not_found');
+		});
+	} catch (e) {
+		return cycleError(e);
+	}
+}
+
+/** Marks an action of the cycle done (or not done again). */
+export async function setActionDone(
+	claims: Claims,
+	cycleId: string,
+	actionId: string,
+	done: boolean
+): Promise<Result> {
+	if (!isUuid(cycleId) || !isUuid(actionId)) return fail('not_found');
+	try {
+		return await db().asUser(claims, async (tx) => {
+			const rows = await tx.query(
+				'update cycle_action set done = $3 where id = $1 and cycle_id = $2 returning id',
+				[actionId, cycleId, done]
+			);
+			return rows.length ? { ok: true as const } : await actionMissingOrForbidden(tx, actionId);
+		});
+	} catch (e) {
+		return cycleError(e);
+	}
+}
+
+export async function removeAction(
+	claims: Claims,
+	cycleId: string,
+	actionId: string
+): Promise<Result> {
+	if (!isUuid(cycleId) || !isUuid(actionId)) return fail('not_found');
+	try {
+		return await db().asUser(claims, async (tx) => {
+			const rows = await tx.query(
+				'delete from cycle_action where id = $1 and cycle_id = $2 returning id',
+				[actionId, cycleId]
+			);
+			return rows.length ? { ok: true as const } : await actionMissingOrForbidden(tx, actionId);
+		});
+	} catch (e) {
+		return cycleError(e);
+	}
+}
+
+async function actionMissingOrForbidden(tx: Queryable, actionId: string) {
+	const [seen] = await tx.query('select 1 from cycle_action where id = $1', [actionId]);
+	return fail(seen ? 'forbidden' : 'not_found');
+}
+
+/** The team asks its coach to decide on a change its mandate does not cover. */
+export async function raiseRequest(
+	claims: Claims,
+	cycleId: string,
+	question: string
+): Promise<Result<{ id: string }>> {
+	if (!isUuid(cycleId)) return fail('not_found');
+	try {
+		return await db().asUser(claims, async (tx) => {
+			const [open] = await tx.query(
+				`select 1 from decision_request where cycle_id = $1 and status = 'open'`,
+				[cycleId]
+			);
+			if (open) return fail('cycle_request_open');
+			const rows = await tx.query<{ id: string }>(
+				`insert into decision_request (org_id, cycle_id, question)
+				 select c.org_id, c.id, $2 from improvement_cycle c where c.id = $1
+				 returning id`,
+				[cycleId, question]
+			);
+			return rows.length ? { ok: true as const, id: rows[0].id } : fail('not_found');
+		});
+	} catch (e) {
+		return cycleError(e);
+	}
+}
+
+/**
+ * The coach (or an admin) approves or declines a decision request, always with a reason.
+ * Anyone else gets 'forbidden'; a request decided before gets 'cycle_request_decided'.
+ */
+export async function decideRequest(
+	claims: Claims,
+	requestId: string,
+	approve: boolean,
+	reason: string
+): Promise<Result> {
+	if (!isUuid(requestId)) return fail('not_found');
+	const why = reason.trim();
+	if (!why) return fail('cycle_reason_required');
+	if (why.length > 2000) return fail('too_long');
+	try {
+		return await db().asUser(claims, async (tx) => {
+			const rows = await tx.query(
+				`update decision_request set status = $2, reason = $3
+				  where id = $1 and status = 'open' returning id`,
+				[requestId, approve ? 'approved' : 'declined', why]
+			);
+			if (rows.length) return { ok: true as const };
+			const [seen] = await tx.query<{ status: string; canDecide: boolean }>(
+				`select status, private.can_decide_for_cycle(cycle_id) as "canDecide"
+				   from decision_request where id = $1`,
+				[requestId]
+			);
+			if (!seen) return fail('not_found');
+			if (!seen.canDecide) return fail('forbidden');
+			return fail('cycle_request_decided');
+		});
+	} catch (e) {
+		return cycleError(e);
+	}
+}
+
+/**
+ * Open decision requests the user can see (the organisation's), oldest first, optionally of some
+ * teams only; `canDecide` tells whether this user may decide each.
+ */
+export function openRequests(claims: Claims, teamIds?: readonly string[]): Promise<OpenRequest[]> {
+	const teams = teamIds ? teamIds.filter(isUuid) : null;
+	return db().asUser(claims, (tx) =>
+		tx.query<OpenRequest>(
+			`select d.id, c.id as "cycleId", c.title as "cycleTitle", t.id as "teamId",
+			        t.name as "teamName", d.question, rq.name as "requestedByName",
+			        d.requested_at as "requestedAt", private.is_team_coach(t.id) as "canDecide"
+			   from decision_request d
+			   join improvement_cycle c on c.id = d.cycle_id
+			   join team t on t.id = c.team_id
+			   left join person rq on rq.id = d.requested_by
+			  where d.status = 'open' and ($1::uuid[] is null or t.id = any ($1::uuid[]))
+			  order by d.requested_at`,
+			[teams]
+		)
+	);
+}
