@@ -6,12 +6,16 @@
  * coach coach, it never ranks teams against each other.
  *
  * Everything runs as the signed-in person (db().asUser), so row level security decides: only a
- * team's coach or an admin records an evaluation or decides a request.
+ * team's coach or an admin records an evaluation. Open decision requests come from, and are
+ * decided through, the cycles module (openRequests, decideRequest); waiting ideas from the ideas
+ * module (unreviewedIdeas).
  */
 import type { CycleStatus, EvaluationInput } from '$lib/schemas/evaluations';
+import { openRequests, type OpenRequest } from './cycles';
 import { db, type Claims, type Queryable } from './db';
 import { RLS_VIOLATION, sqlState } from './db/errors';
 import { teamHeadlines, type TeamHeadlines } from './headlines';
+import { unreviewedIdeas, type IdeaSummary } from './ideas';
 
 /** A cycle in an active status that has not changed for this many days is stagnant. */
 export const STAGNANT_DAYS = 30;
@@ -36,14 +40,7 @@ export interface WaitingIdea {
 	days: number;
 }
 
-export interface OpenRequest {
-	id: string;
-	cycleId: string;
-	cycleTitle: string;
-	question: string;
-	requestedBy: string | null;
-	requestedOn: string;
-}
+export type { OpenRequest };
 
 export interface CoachTeam {
 	id: string;
@@ -87,6 +84,12 @@ const COACHED_TEAMS = `
 	 where coalesce((select private.org_role())::text in ('coach', 'admin'), false)
 	   and ((select private.is_admin()) or t.coach_id = (select private.person_id()))`;
 
+/** Whether the signed-in person is a coach or an admin of their organisation. */
+async function mayCoachHere(tx: Queryable): Promise<boolean> {
+	const [row] = await tx.query<{ role: string | null }>('select private.org_role()::text as role');
+	return mayCoach(row?.role);
+}
+
 async function today(tx: Queryable): Promise<string> {
 	const [row] = await tx.query<{ today: string }>(
 		`select (now() at time zone o.timezone)::date::text as today
@@ -95,10 +98,23 @@ async function today(tx: Queryable): Promise<string> {
 	return row?.today ?? new Date().toISOString().slice(0, 10);
 }
 
-/** What needs the coach in each of these teams, keyed by team id. */
-async function teamDetails(tx: Queryable, teams: TeamRow[]): Promise<CoachTeam[]> {
+/** Days since a moment, whole days down. */
+const daysSince = (at: Date | string) =>
+	Math.floor((Date.now() - new Date(at).getTime()) / 86_400_000);
+
+/** New ideas waiting longer than UNREVIEWED_DAYS, from the ideas module. */
+const waitingIdeas = (claims: Claims): Promise<IdeaSummary[]> =>
+	unreviewedIdeas(claims, { olderThanDays: UNREVIEWED_DAYS });
+
+/** What needs the coach in each of these teams (requests and ideas fetched by the caller). */
+async function teamDetails(
+	tx: Queryable,
+	teams: TeamRow[],
+	requests: OpenRequest[],
+	ideas: IdeaSummary[]
+): Promise<CoachTeam[]> {
 	const ids = teams.map((t) => t.id);
-	const [cycles, stagnant, ideas, requests] = await Promise.all([
+	const [cycles, stagnant] = await Promise.all([
 		tx.query<{ teamId: string; status: CycleStatus; n: number }>(
 			`select team_id as "teamId", status, count(*)::int as n
 			   from improvement_cycle where team_id = any($1::uuid[])
@@ -114,28 +130,6 @@ async function teamDetails(tx: Queryable, teams: TeamRow[]): Promise<CoachTeam[]
 			    and c.updated_at < now() - make_interval(days => $2)
 			  order by c.updated_at, c.title`,
 			[ids, STAGNANT_DAYS]
-		),
-		tx.query<WaitingIdea & { teamId: string }>(
-			`select coalesce(i.team_id, j.team_id, tj.team_id) as "teamId", i.id, i.body,
-			        floor(extract(epoch from now() - i.created_at) / 86400)::int as days
-			   from idea i
-			   left join journey j on j.id = i.journey_id
-			   left join touchpoint tp on tp.id = i.touchpoint_id
-			   left join journey tj on tj.id = tp.journey_id
-			  where i.status = 'new' and i.created_at < now() - make_interval(days => $2)
-			    and coalesce(i.team_id, j.team_id, tj.team_id) = any($1::uuid[])
-			  order by i.created_at`,
-			[ids, UNREVIEWED_DAYS]
-		),
-		tx.query<OpenRequest & { teamId: string }>(
-			`select c.team_id as "teamId", d.id, c.id as "cycleId", c.title as "cycleTitle",
-			        d.question, p.name as "requestedBy", d.requested_at::date::text as "requestedOn"
-			   from decision_request d
-			   join improvement_cycle c on c.id = d.cycle_id
-			   left join person p on p.id = d.requested_by
-			  where d.status = 'open' and c.team_id = any($1::uuid[])
-			  order by d.requested_at`,
-			[ids]
 		)
 	]);
 	const result: CoachTeam[] = [];
@@ -151,8 +145,10 @@ async function teamDetails(tx: Queryable, teams: TeamRow[]): Promise<CoachTeam[]
 				cycles.filter((c) => c.teamId === t.id).map((c) => [c.status, c.n])
 			),
 			stagnant: stagnant.filter((c) => c.teamId === t.id).map(({ teamId: _, ...c }) => c),
-			ideas: ideas.filter((i) => i.teamId === t.id).map(({ teamId: _, ...i }) => i),
-			requests: requests.filter((r) => r.teamId === t.id).map(({ teamId: _, ...r }) => r)
+			ideas: ideas
+				.filter((i) => i.teamId === t.id)
+				.map((i) => ({ id: i.id, body: i.body, days: daysSince(i.createdAt) })),
+			requests: requests.filter((r) => r.teamId === t.id)
 		});
 	}
 	return result;
@@ -164,25 +160,24 @@ async function teamDetails(tx: Queryable, teams: TeamRow[]): Promise<CoachTeam[]
  * Staff get no teams.
  */
 export async function overview(claims: Claims): Promise<CoachOverview> {
-	return db().asUser(claims, async (tx) => {
-		const teams = await tx.query<TeamRow>(`${COACHED_TEAMS} order by d.due, lower(t.name), t.id`);
-		const [waiting] = await tx.query<{ n: number }>(
-			`select count(*)::int as n
-			   from idea i
-			   left join journey j on j.id = i.journey_id
-			   left join touchpoint tp on tp.id = i.touchpoint_id
-			   left join journey tj on tj.id = tp.journey_id
-			  where coalesce((select private.org_role())::text in ('coach', 'admin'), false)
-			    and i.status = 'new' and i.created_at < now() - make_interval(days => $1)
-			    and coalesce(i.team_id, j.team_id, tj.team_id) is null`,
-			[UNREVIEWED_DAYS]
-		);
-		return {
-			today: teams[0]?.today ?? (await today(tx)),
-			teams: teams.length ? await teamDetails(tx, teams) : [],
-			ideasWithoutTeam: waiting?.n ?? 0
-		};
-	});
+	const { teams, coaching, day } = await db().asUser(claims, async (tx) => ({
+		teams: await tx.query<TeamRow>(`${COACHED_TEAMS} order by d.due, lower(t.name), t.id`),
+		coaching: await mayCoachHere(tx),
+		day: await today(tx)
+	}));
+	if (!coaching) return { today: day, teams: [], ideasWithoutTeam: 0 };
+	const ids = teams.map((t) => t.id);
+	const [requests, ideas] = await Promise.all([
+		ids.length ? openRequests(claims, ids) : [],
+		waitingIdeas(claims)
+	]);
+	return {
+		today: day,
+		teams: ids.length
+			? await db().asUser(claims, (tx) => teamDetails(tx, teams, requests, ideas))
+			: [],
+		ideasWithoutTeam: ideas.filter((i) => i.teamId === null).length
+	};
 }
 
 export interface ActiveCycle {
@@ -234,16 +229,23 @@ export async function team(
 	claims: Claims,
 	teamId: string
 ): Promise<{ ok: true; page: CoachTeamPage } | { ok: false; error: 'not_found' | 'forbidden' }> {
-	return db().asUser(claims, async (tx) => {
+	const found = await db().asUser(claims, async (tx) => {
 		const [exists] = await tx.query<{ purpose: string; coachName: string | null }>(
 			`select t.purpose, p.name as "coachName"
 			   from team t left join person p on p.id = t.coach_id where t.id = $1`,
 			[teamId]
 		);
-		if (!exists) return { ok: false, error: 'not_found' } as const;
+		if (!exists) return 'not_found' as const;
 		const [row] = await tx.query<TeamRow>(`${COACHED_TEAMS} and t.id = $1`, [teamId]);
-		if (!row) return { ok: false, error: 'forbidden' } as const;
-		const [details] = await teamDetails(tx, [row]);
+		return row ? { ...exists, row } : ('forbidden' as const);
+	});
+	if (typeof found === 'string') return { ok: false, error: found };
+	const [requests, ideas] = await Promise.all([
+		openRequests(claims, [teamId]),
+		waitingIdeas(claims)
+	]);
+	return db().asUser(claims, async (tx) => {
+		const [details] = await teamDetails(tx, [found.row], requests, ideas);
 		const [active, decided, evaluations] = await Promise.all([
 			tx.query<ActiveCycle>(
 				`select id, title, status, next_step as "nextStep" from improvement_cycle
@@ -275,8 +277,8 @@ export async function team(
 		return {
 			ok: true,
 			page: {
-				today: row.today,
-				team: { ...details, purpose: exists.purpose, coachName: exists.coachName },
+				today: found.row.today,
+				team: { ...details, purpose: found.purpose, coachName: found.coachName },
 				active,
 				decided,
 				evaluations
@@ -321,39 +323,4 @@ export async function recordEvaluation(
 		if (sqlState(e) === RLS_VIOLATION) return { ok: false, error: 'forbidden' };
 		throw e;
 	}
-}
-
-export type DecideError =
-	'not_found' | 'forbidden' | 'coach_already_decided' | 'coach_reason_required';
-
-/**
- * Decides an open decision request (approve or decline, with a reason). Only the coach of the
- * cycle's team or an admin may; once approved, the team can take its cycle into test.
- */
-export async function decideRequest(
-	claims: Claims,
-	requestId: string,
-	approve: boolean,
-	reason: string
-): Promise<{ ok: true; teamId: string } | { ok: false; error: DecideError }> {
-	if (!reason.trim()) return { ok: false, error: 'coach_reason_required' };
-	return db().asUser(claims, async (tx) => {
-		const [row] = await tx.query<{ teamId: string }>(
-			`update decision_request d set status = $2, reason = $3
-			   from improvement_cycle c
-			  where d.id = $1 and c.id = d.cycle_id and d.status = 'open'
-			  returning c.team_id as "teamId"`,
-			[requestId, approve ? 'approved' : 'declined', reason]
-		);
-		if (row) return { ok: true, teamId: row.teamId } as const;
-		const [seen] = await tx.query<{ status: string }>(
-			'select status from decision_request where id = $1',
-			[requestId]
-		);
-		if (!seen) return { ok: false, error: 'not_found' } as const;
-		return {
-			ok: false,
-			error: seen.status === 'open' ? 'forbidden' : 'coach_already_decided'
-		} as const;
-	});
 }
