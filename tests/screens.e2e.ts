@@ -67,17 +67,17 @@ test('the app is installable: manifest with maskable icon, service worker in con
 	}
 	const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
 	expect(scope).toBe(`${DEMO}/`);
-	// From a nested page too, the one worker at the root is registered (not ./sw.js there).
+	// From a nested page too, the one worker at the root is registered (not ./service-worker.js there).
 	const missing: string[] = [];
 	page.on(
 		'response',
-		(r) => r.url().endsWith('/sw.js') && r.status() === 404 && missing.push(r.url())
+		(r) => r.url().endsWith('/service-worker.js') && r.status() === 404 && missing.push(r.url())
 	);
 	await page.goto(`${DEMO}/invite/not-a-token`);
 	const script = await page.evaluate(
 		async () => (await navigator.serviceWorker.ready).active?.scriptURL
 	);
-	expect(script).toBe(`${DEMO}/sw.js`);
+	expect(script).toBe(`${DEMO}/service-worker.js`);
 	expect(missing).toEqual([]);
 	const cdp = await page.context().newCDPSession(page);
 	const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');

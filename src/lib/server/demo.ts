@@ -1,6 +1,7 @@
 import { hashPassword, insertAccount } from './auth/accounts';
 import type { Db } from './db';
 import { seedDemoCases } from './demo-cases';
+import { seedDemoIdeas } from './demo-ideas';
 import { seedDemoTeams } from './demo-teams';
 import { insertOrganisation } from './organisations';
 
@@ -60,6 +61,7 @@ export async function seedDemo(db: Db, pseudonymSecret: string) {
 		}
 		await seedDemoCases(tx, orgId, pseudonymSecret);
 		await seedDemoTeams(tx, orgId);
+		await seedDemoIdeas(tx, orgId);
 		return [admin, ...people].map((p) => ({ ...p, password: DEMO_PASSWORD }));
 	});
 }
