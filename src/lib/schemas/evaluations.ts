@@ -4,19 +4,8 @@ import { requiredText } from './fields';
 /**
  * The coach's evaluation of a team and the coach's decision on a request outside a team's
  * mandate. Error messages are message keys: the shared ones (required, too_long, not_found,
- * invalid_choice) and the coach view's own (coach_*), see src/lib/components/coach/errors.ts.
+ * invalid_choice) and the coach view's own (coach_*), see coachErrors in src/lib/components/coach/text.ts.
  */
-
-export const CYCLE_STATUSES = [
-	'idea',
-	'plan',
-	'test',
-	'evaluate',
-	'adopted',
-	'adapted',
-	'abandoned'
-] as const;
-export type CycleStatus = (typeof CYCLE_STATUSES)[number];
 
 const optionalText = (max: number) =>
 	z

@@ -3,7 +3,7 @@ import { metricValue } from '$lib/format';
 import { errorText, type ErrorTexts } from '$lib/i18n/errors';
 import { cycleStatusLabel, metricLabel, signalLabel } from '$lib/i18n/labels';
 import { m } from '$lib/paraglide/messages';
-import type { CycleStatus } from '$lib/schemas/evaluations';
+import type { CycleStatus } from '$lib/schemas/cycles';
 
 export type HeadlineMetric = 'repeat_rate' | 'lead_p85' | 'within_norm';
 
