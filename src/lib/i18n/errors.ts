@@ -47,8 +47,17 @@ const texts: Record<string, () => string> = {
 	mandate_approved: m.err_mandate_approved
 };
 
-export function errorText(key: string | undefined): string {
+/**
+ * A feature's own error keys → text, passed to the shared form components (`texts` prop) and to
+ * `errorText`. Written out per key (`key: m.feature_err_key`) so the bundler keeps only the
+ * messages a page can show; never look messages up by a computed name.
+ */
+export type ErrorTexts = Record<string, () => string>;
+
+/** The text for an error key: the feature's own texts first (if given), then the shared ones. */
+export function errorText(key: string | undefined | null, own?: ErrorTexts): string {
 	if (!key) return '';
+	if (own && Object.hasOwn(own, key)) return own[key]();
 	if (key.startsWith('err_')) key = key.slice(4);
-	return (texts[key] ?? m.err_unknown)();
+	return (Object.hasOwn(texts, key) ? texts[key] : m.err_unknown)();
 }

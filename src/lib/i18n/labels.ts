@@ -1,4 +1,5 @@
 import { m } from '$lib/paraglide/messages';
+import type { CycleStatus } from '$lib/schemas/cycles';
 import type { DepartmentKind } from '$lib/schemas/departments';
 import type { OrgRole } from '$lib/schemas/people';
 import type { TeamRole } from '$lib/schemas/teams';
@@ -57,8 +58,6 @@ export const metricLabel = (metric: Metric) =>
 		handoffs: m.metric_handoffs
 	})[metric]();
 
-export type CycleStatus =
-	'idea' | 'plan' | 'test' | 'evaluate' | 'adopted' | 'adapted' | 'abandoned';
 export const cycleStatusLabel = (status: CycleStatus) =>
 	({
 		idea: m.cycle_status_idea,

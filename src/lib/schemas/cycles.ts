@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { METRICS } from '$lib/metrics/series';
-import { requiredText } from './fields';
+import { isCalendarDay, isoDate, requiredText } from './fields';
 
 /**
  * Improvement cycles: the forms of the board and the cycle page. Error messages are message keys;
@@ -38,17 +38,10 @@ const optionalText = (max: number) =>
 		z.string().trim().max(max, { error: 'too_long' })
 	);
 
-/** Whether s is a calendar date 'YYYY-MM-DD' that exists. */
-const isDate = (s: unknown): s is string => {
-	if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-	const d = new Date(`${s}T00:00:00Z`);
-	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-};
-
 /** A date; empty means not set. */
 const optionalDate = z.preprocess(
 	(v) => (v === '' || v === null || v === undefined ? null : v),
-	z.string().refine(isDate, 'cycle_date_invalid').nullable()
+	isoDate('cycle_date_invalid').nullable()
 );
 
 const emptyToNull = (v: unknown) => (v === '' || v === undefined ? null : v);
@@ -88,7 +81,7 @@ export const cycleSchema = z
 	.superRefine((v, ctx) => {
 		// ISO dates compare as strings; a date that is not one has its own message already.
 		const rule = (earlier: unknown, later: unknown, strict: boolean, path: string, key: string) => {
-			if (!isDate(earlier) || !isDate(later)) return;
+			if (!isCalendarDay(earlier) || !isCalendarDay(later)) return;
 			if (strict ? earlier < later : earlier <= later) return;
 			ctx.addIssue({ code: 'custom', path: [path], message: key });
 		};

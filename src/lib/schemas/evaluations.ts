@@ -1,22 +1,11 @@
 import { z } from 'zod';
-import { requiredText } from './fields';
+import { isoDate, requiredText } from './fields';
 
 /**
  * The coach's evaluation of a team and the coach's decision on a request outside a team's
  * mandate. Error messages are message keys: the shared ones (required, too_long, not_found,
- * invalid_choice) and the coach view's own (coach_*), see src/lib/components/coach/errors.ts.
+ * invalid_choice) and the coach view's own (coach_*), see coachErrors in src/lib/components/coach/text.ts.
  */
-
-export const CYCLE_STATUSES = [
-	'idea',
-	'plan',
-	'test',
-	'evaluate',
-	'adopted',
-	'adapted',
-	'abandoned'
-] as const;
-export type CycleStatus = (typeof CYCLE_STATUSES)[number];
 
 const optionalText = (max: number) =>
 	z
@@ -26,36 +15,23 @@ const optionalText = (max: number) =>
 		.optional()
 		.transform((v) => v ?? '');
 
-/** A calendar date as an <input type="date"> sends it (YYYY-MM-DD), within sane years. */
-export const isoDate = z
-	.string({ error: 'required' })
-	.trim()
-	.min(1, { error: 'required', abort: true })
-	.refine(
-		(v) => {
-			const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-			if (!match) return false;
-			const [, y, mo, d] = match.map(Number);
-			const date = new Date(Date.UTC(y, mo - 1, d));
-			return (
-				y >= 2000 &&
-				y <= 2100 &&
-				date.getUTCFullYear() === y &&
-				date.getUTCMonth() === mo - 1 &&
-				date.getUTCDate() === d
-			);
-		},
-		{ error: 'coach_date_invalid' }
-	);
+/**
+ * An evaluation's date: the shared date rule in the coach view's words, and deliberately also
+ * within 2000–2100, so a year typed wrong (0226, 1926) is caught rather than stored.
+ */
+const evaluationDate = isoDate('coach_date_invalid').refine(
+	(v) => Number(v.slice(0, 4)) >= 2000 && Number(v.slice(0, 4)) <= 2100,
+	{ error: 'coach_date_invalid' }
+);
 
 export const evaluationSchema = z
 	.object({
-		held_on: isoDate,
+		held_on: evaluationDate,
 		results: requiredText(4000),
 		blockers: optionalText(4000),
 		decisions: optionalText(4000),
 		next_step: optionalText(2000),
-		next_on: isoDate
+		next_on: evaluationDate
 	})
 	.refine((e) => e.next_on > e.held_on, {
 		path: ['next_on'],

@@ -30,3 +30,22 @@ export const optionalId = z.preprocess(
 	(v) => (v === '' || v === null ? null : v),
 	z.uuid({ error: 'invalid_choice' }).nullable()
 );
+
+/** Whether s is a calendar date 'YYYY-MM-DD' that exists (not 2026-02-30). */
+export function isCalendarDay(s: unknown): s is string {
+	if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+	const d = new Date(`${s}T00:00:00Z`);
+	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/**
+ * A date as an <input type="date"> sends it (YYYY-MM-DD): empty is 'required', a date that is
+ * not on the calendar is `error` ('date', or a feature's own key for the same words). Stops at
+ * the first problem, so a rule chained after it sees a real date.
+ */
+export const isoDate = (error = 'date') =>
+	z
+		.string({ error: 'required' })
+		.trim()
+		.min(1, { error: 'required', abort: true })
+		.refine(isCalendarDay, { error, abort: true });

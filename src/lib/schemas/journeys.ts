@@ -5,7 +5,8 @@ import { optionalId, requiredText } from './fields';
 /**
  * Journeys as service blueprints: the journey, its stages (columns) and touchpoints (cards).
  * Shared by the forms, the server module and the map. Error messages are message keys: the
- * generic ones of $lib/i18n/errors.ts, or `journey_err_*` (see components/journey/errors.ts).
+ * generic ones of $lib/i18n/errors.ts, or `journey_err_*` (see journeyErrors in
+ * components/journey/labels.ts).
  */
 
 export const CHANNELS = ['phone', 'counter', 'web', 'email', 'post', 'app', 'in_person'] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalId, requiredText } from './fields';
+import { isoDate, optionalId, requiredText } from './fields';
 
 export const TEAM_ROLES = ['member', 'lead', 'expert'] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
@@ -24,21 +24,7 @@ const wholeNumber = (min: number, max: number) =>
 		.min(min, { error: 'out_of_range' })
 		.max(max, { error: 'out_of_range' });
 
-/** 'YYYY-MM-DD' that is a real date. */
-export const isoDate = z
-	.string({ error: 'required' })
-	.trim()
-	.min(1, { error: 'required' })
-	.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'date' })
-	.refine(
-		(d) =>
-			!Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
-			new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
-		{
-			error: 'date'
-		}
-	);
-const optionalDate = z.preprocess((v) => (v === '' ? undefined : v), isoDate.optional());
+const optionalDate = z.preprocess((v) => (v === '' ? undefined : v), isoDate().optional());
 
 export const teamSchema = z.object({
 	name: requiredText(120),
@@ -106,5 +92,5 @@ export type MandateInput = z.infer<typeof mandateSchema>;
 
 export const approveSchema = z.object({
 	id: z.uuid({ error: 'not_found' }),
-	approvedOn: isoDate
+	approvedOn: isoDate()
 });

@@ -10,7 +10,8 @@
  * decided through, the cycles module (openRequests, decideRequest); waiting ideas from the ideas
  * module (unreviewedIdeas).
  */
-import type { CycleStatus, EvaluationInput } from '$lib/schemas/evaluations';
+import type { CycleStatus } from '$lib/schemas/cycles';
+import type { EvaluationInput } from '$lib/schemas/evaluations';
 import { openRequests, type OpenRequest } from './cycles';
 import { db, type Claims, type Queryable } from './db';
 import { RLS_VIOLATION, sqlState } from './db/errors';

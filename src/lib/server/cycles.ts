@@ -347,72 +347,76 @@ function trailOf(tx: Queryable, cycleId: string) {
 }
 
 /** A new cycle of the team, status idea. */
+/** Runs a change as the user; what the database refuses comes back as a Result (cycleError). */
+async function changeAsUser<T extends object>(
+	claims: Claims,
+	work: (tx: Queryable) => Promise<Result<T>>
+): Promise<Result<T>> {
+	try {
+		return await db().asUser(claims, work);
+	} catch (e) {
+		return cycleError(e);
+	}
+}
+
 export async function create(
 	claims: Claims,
 	teamId: string,
 	input: CreateCycleInput
 ): Promise<Result<{ id: string }>> {
 	if (!isUuid(teamId)) return fail('not_found');
-	try {
-		const rows = await db().asUser(claims, (tx) =>
-			tx.query<{ id: string }>(
-				`insert into improvement_cycle (org_id, team_id, title, problem)
-				 select t.org_id, t.id, $2, $3 from team t where t.id = $1
-				 returning id`,
-				[teamId, input.title, input.problem]
-			)
+	return changeAsUser(claims, async (tx) => {
+		const rows = await tx.query<{ id: string }>(
+			`insert into improvement_cycle (org_id, team_id, title, problem)
+			 select t.org_id, t.id, $2, $3 from team t where t.id = $1
+			 returning id`,
+			[teamId, input.title, input.problem]
 		);
-		return rows.length ? { ok: true, id: rows[0].id } : fail('not_found');
-	} catch (e) {
-		return cycleError(e);
-	}
+		return rows.length ? { ok: true as const, id: rows[0].id } : fail('not_found');
+	});
 }
 
 /** Changes the plan: texts, metric and scope, windows, next step and learnings. */
 export async function update(claims: Claims, cycleId: string, input: CycleInput): Promise<Result> {
 	if (!isUuid(cycleId)) return fail('not_found');
-	try {
-		return await db().asUser(claims, async (tx) => {
-			if (input.scopeTouchpointId) {
-				// a touchpoint scope is one of the cycle's own team's journeys
-				const [own] = await tx.query(
-					`select 1 from touchpoint t join journey j on j.id = t.journey_id
-					   join improvement_cycle c on c.team_id = j.team_id
-					  where t.id = $1 and c.id = $2`,
-					[input.scopeTouchpointId, cycleId]
-				);
-				if (!own) return fail('cycle_scope_unknown');
-			}
-			const rows = await tx.query(
-				`update improvement_cycle set title = $2, problem = $3, hypothesis = $4, metric = $5,
-				        better = $6, scope_category_id = $7, scope_touchpoint_id = $8,
-				        scope_channel = $9, baseline_from = $10, baseline_to = $11, change_date = $12,
-				        test_from = $13, test_to = $14, next_step = $15, learnings = $16
-				  where id = $1 returning id`,
-				[
-					cycleId,
-					input.title,
-					input.problem,
-					input.hypothesis,
-					input.metric,
-					input.better,
-					input.scopeCategoryId,
-					input.scopeTouchpointId,
-					input.scopeChannel,
-					input.baselineFrom,
-					input.baselineTo,
-					input.changeDate,
-					input.testFrom,
-					input.testTo,
-					input.nextStep,
-					input.learnings
-				]
+	return changeAsUser(claims, async (tx) => {
+		if (input.scopeTouchpointId) {
+			// a touchpoint scope is one of the cycle's own team's journeys
+			const [own] = await tx.query(
+				`select 1 from touchpoint t join journey j on j.id = t.journey_id
+				   join improvement_cycle c on c.team_id = j.team_id
+				  where t.id = $1 and c.id = $2`,
+				[input.scopeTouchpointId, cycleId]
 			);
-			return rows.length ? { ok: true as const } : await missingOrForbidden(tx, cycleId);
-		});
-	} catch (e) {
-		return cycleError(e);
-	}
+			if (!own) return fail('cycle_scope_unknown');
+		}
+		const rows = await tx.query(
+			`update improvement_cycle set title = $2, problem = $3, hypothesis = $4, metric = $5,
+			        better = $6, scope_category_id = $7, scope_touchpoint_id = $8,
+			        scope_channel = $9, baseline_from = $10, baseline_to = $11, change_date = $12,
+			        test_from = $13, test_to = $14, next_step = $15, learnings = $16
+			  where id = $1 returning id`,
+			[
+				cycleId,
+				input.title,
+				input.problem,
+				input.hypothesis,
+				input.metric,
+				input.better,
+				input.scopeCategoryId,
+				input.scopeTouchpointId,
+				input.scopeChannel,
+				input.baselineFrom,
+				input.baselineTo,
+				input.changeDate,
+				input.testFrom,
+				input.testTo,
+				input.nextStep,
+				input.learnings
+			]
+		);
+		return rows.length ? { ok: true as const } : await missingOrForbidden(tx, cycleId);
+	});
 }
 
 /** After an update that touched nothing: the row is invisible (not found) or not ours to change. */
@@ -436,43 +440,38 @@ export async function setStatus(
 	right: string | null = null
 ): Promise<Result> {
 	if (!isUuid(cycleId)) return fail('not_found');
-	try {
-		return await db().asUser(claims, async (tx) => {
-			const cycle = await loadCycle(tx, cycleId);
-			if (!cycle) return fail('not_found');
-			if (!(await canEdit(tx, cycleId))) return fail('forbidden');
-			if (!NEXT_STATUS[cycle.status].includes(to)) return fail('cycle_status_stale');
-			let mandateId: string | null = cycle.mandateId;
-			let mandateRight: string | null = cycle.mandateRight;
-			if (to === 'test') {
-				if (WINDOWS.some((w) => !cycle[w])) return fail('cycle_windows_missing');
-				const [approved] = await tx.query(
-					`select 1 from decision_request where cycle_id = $1 and status = 'approved'`,
-					[cycleId]
-				);
-				const mandate = await currentMandateOf(tx, cycle.teamId);
-				if (right) {
-					if (!mandate || !mandate.decisionRights.includes(right))
-						return fail('cycle_right_unknown');
-					mandateId = mandate.id;
-					mandateRight = right;
-				} else if (!approved) {
-					return fail('cycle_outside_mandate');
-				} else {
-					mandateId = null;
-					mandateRight = null;
-				}
-			}
-			const rows = await tx.query(
-				`update improvement_cycle set status = $3, mandate_id = $4, mandate_right = $5
-				  where id = $1 and status = $2 returning id`,
-				[cycleId, cycle.status, to, mandateId, mandateRight]
+	return changeAsUser(claims, async (tx) => {
+		const cycle = await loadCycle(tx, cycleId);
+		if (!cycle) return fail('not_found');
+		if (!(await canEdit(tx, cycleId))) return fail('forbidden');
+		if (!NEXT_STATUS[cycle.status].includes(to)) return fail('cycle_status_stale');
+		let mandateId: string | null = cycle.mandateId;
+		let mandateRight: string | null = cycle.mandateRight;
+		if (to === 'test') {
+			if (WINDOWS.some((w) => !cycle[w])) return fail('cycle_windows_missing');
+			const [approved] = await tx.query(
+				`select 1 from decision_request where cycle_id = $1 and status = 'approved'`,
+				[cycleId]
 			);
-			return rows.length ? { ok: true as const } : await missingOrForbidden(tx, cycleId);
-		});
-	} catch (e) {
-		return cycleError(e);
-	}
+			const mandate = await currentMandateOf(tx, cycle.teamId);
+			if (right) {
+				if (!mandate || !mandate.decisionRights.includes(right)) return fail('cycle_right_unknown');
+				mandateId = mandate.id;
+				mandateRight = right;
+			} else if (!approved) {
+				return fail('cycle_outside_mandate');
+			} else {
+				mandateId = null;
+				mandateRight = null;
+			}
+		}
+		const rows = await tx.query(
+			`update improvement_cycle set status = $3, mandate_id = $4, mandate_right = $5
+			  where id = $1 and status = $2 returning id`,
+			[cycleId, cycle.status, to, mandateId, mandateRight]
+		);
+		return rows.length ? { ok: true as const } : await missingOrForbidden(tx, cycleId);
+	});
 }
 
 /**
@@ -481,23 +480,18 @@ export async function setStatus(
  */
 export async function rebase(claims: Claims, cycleId: string, undo = false): Promise<Result> {
 	if (!isUuid(cycleId)) return fail('not_found');
-	try {
-		return await db().asUser(claims, async (tx) => {
-			const cycle = await loadCycle(tx, cycleId);
-			if (!cycle) return fail('not_found');
-			if (!(await canEdit(tx, cycleId))) return fail('forbidden');
-			if (cycle.status !== 'adopted' || !cycle.changeDate)
-				return fail('cycle_rebase_needs_adoption');
-			const rows = await tx.query(
-				`update improvement_cycle set rebased_on = case when $2 then null else change_date end
-				  where id = $1 returning id`,
-				[cycleId, undo]
-			);
-			return rows.length ? { ok: true as const } : await missingOrForbidden(tx, cycleId);
-		});
-	} catch (e) {
-		return cycleError(e);
-	}
+	return changeAsUser(claims, async (tx) => {
+		const cycle = await loadCycle(tx, cycleId);
+		if (!cycle) return fail('not_found');
+		if (!(await canEdit(tx, cycleId))) return fail('forbidden');
+		if (cycle.status !== 'adopted' || !cycle.changeDate) return fail('cycle_rebase_needs_adoption');
+		const rows = await tx.query(
+			`update improvement_cycle set rebased_on = case when $2 then null else change_date end
+			  where id = $1 returning id`,
+			[cycleId, undo]
+		);
+		return rows.length ? { ok: true as const } : await missingOrForbidden(tx, cycleId);
+	});
 }
 
 export async function addAction(
@@ -506,19 +500,15 @@ export async function addAction(
 	input: ActionInput
 ): Promise<Result> {
 	if (!isUuid(cycleId)) return fail('not_found');
-	try {
-		return await db().asUser(claims, async (tx) => {
-			const rows = await tx.query(
-				`insert into cycle_action (org_id, cycle_id, who, what, due_on)
-				 select c.org_id, c.id, $2, $3, $4 from improvement_cycle c where c.id = $1
-				 returning id`,
-				[cycleId, input.who, input.what, input.dueOn]
-			);
-			return rows.length ? { ok: true as const } : fail('not_found');
-		});
-	} catch (e) {
-		return cycleError(e);
-	}
+	return changeAsUser(claims, async (tx) => {
+		const rows = await tx.query(
+			`insert into cycle_action (org_id, cycle_id, who, what, due_on)
+			 select c.org_id, c.id, $2, $3, $4 from improvement_cycle c where c.id = $1
+			 returning id`,
+			[cycleId, input.who, input.what, input.dueOn]
+		);
+		return rows.length ? { ok: true as const } : fail('not_found');
+	});
 }
 
 /** Marks an action of the cycle done (or not done again). */
@@ -529,17 +519,13 @@ export async function setActionDone(
 	done: boolean
 ): Promise<Result> {
 	if (!isUuid(cycleId) || !isUuid(actionId)) return fail('not_found');
-	try {
-		return await db().asUser(claims, async (tx) => {
-			const rows = await tx.query(
-				'update cycle_action set done = $3 where id = $1 and cycle_id = $2 returning id',
-				[actionId, cycleId, done]
-			);
-			return rows.length ? { ok: true as const } : await actionMissingOrForbidden(tx, actionId);
-		});
-	} catch (e) {
-		return cycleError(e);
-	}
+	return changeAsUser(claims, async (tx) => {
+		const rows = await tx.query(
+			'update cycle_action set done = $3 where id = $1 and cycle_id = $2 returning id',
+			[actionId, cycleId, done]
+		);
+		return rows.length ? { ok: true as const } : await actionMissingOrForbidden(tx, actionId);
+	});
 }
 
 export async function removeAction(
@@ -548,17 +534,13 @@ export async function removeAction(
 	actionId: string
 ): Promise<Result> {
 	if (!isUuid(cycleId) || !isUuid(actionId)) return fail('not_found');
-	try {
-		return await db().asUser(claims, async (tx) => {
-			const rows = await tx.query(
-				'delete from cycle_action where id = $1 and cycle_id = $2 returning id',
-				[actionId, cycleId]
-			);
-			return rows.length ? { ok: true as const } : await actionMissingOrForbidden(tx, actionId);
-		});
-	} catch (e) {
-		return cycleError(e);
-	}
+	return changeAsUser(claims, async (tx) => {
+		const rows = await tx.query(
+			'delete from cycle_action where id = $1 and cycle_id = $2 returning id',
+			[actionId, cycleId]
+		);
+		return rows.length ? { ok: true as const } : await actionMissingOrForbidden(tx, actionId);
+	});
 }
 
 async function actionMissingOrForbidden(tx: Queryable, actionId: string) {
@@ -573,24 +555,20 @@ export async function raiseRequest(
 	question: string
 ): Promise<Result<{ id: string }>> {
 	if (!isUuid(cycleId)) return fail('not_found');
-	try {
-		return await db().asUser(claims, async (tx) => {
-			const [open] = await tx.query(
-				`select 1 from decision_request where cycle_id = $1 and status = 'open'`,
-				[cycleId]
-			);
-			if (open) return fail('cycle_request_open');
-			const rows = await tx.query<{ id: string }>(
-				`insert into decision_request (org_id, cycle_id, question)
-				 select c.org_id, c.id, $2 from improvement_cycle c where c.id = $1
-				 returning id`,
-				[cycleId, question]
-			);
-			return rows.length ? { ok: true as const, id: rows[0].id } : fail('not_found');
-		});
-	} catch (e) {
-		return cycleError(e);
-	}
+	return changeAsUser(claims, async (tx) => {
+		const [open] = await tx.query(
+			`select 1 from decision_request where cycle_id = $1 and status = 'open'`,
+			[cycleId]
+		);
+		if (open) return fail('cycle_request_open');
+		const rows = await tx.query<{ id: string }>(
+			`insert into decision_request (org_id, cycle_id, question)
+			 select c.org_id, c.id, $2 from improvement_cycle c where c.id = $1
+			 returning id`,
+			[cycleId, question]
+		);
+		return rows.length ? { ok: true as const, id: rows[0].id } : fail('not_found');
+	});
 }
 
 /**
@@ -607,26 +585,22 @@ export async function decideRequest(
 	const why = reason.trim();
 	if (!why) return fail('cycle_reason_required');
 	if (why.length > 2000) return fail('too_long');
-	try {
-		return await db().asUser(claims, async (tx) => {
-			const rows = await tx.query(
-				`update decision_request set status = $2, reason = $3
-				  where id = $1 and status = 'open' returning id`,
-				[requestId, approve ? 'approved' : 'declined', why]
-			);
-			if (rows.length) return { ok: true as const };
-			const [seen] = await tx.query<{ status: string; canDecide: boolean }>(
-				`select status, private.can_decide_for_cycle(cycle_id) as "canDecide"
-				   from decision_request where id = $1`,
-				[requestId]
-			);
-			if (!seen) return fail('not_found');
-			if (!seen.canDecide) return fail('forbidden');
-			return fail('cycle_request_decided');
-		});
-	} catch (e) {
-		return cycleError(e);
-	}
+	return changeAsUser(claims, async (tx) => {
+		const rows = await tx.query(
+			`update decision_request set status = $2, reason = $3
+			  where id = $1 and status = 'open' returning id`,
+			[requestId, approve ? 'approved' : 'declined', why]
+		);
+		if (rows.length) return { ok: true as const };
+		const [seen] = await tx.query<{ status: string; canDecide: boolean }>(
+			`select status, private.can_decide_for_cycle(cycle_id) as "canDecide"
+			   from decision_request where id = $1`,
+			[requestId]
+		);
+		if (!seen) return fail('not_found');
+		if (!seen.canDecide) return fail('forbidden');
+		return fail('cycle_request_decided');
+	});
 }
 
 /**

@@ -1,9 +1,9 @@
 /** Words and numbers of the coach view in the user's language. */
 import { metricValue } from '$lib/format';
-import { errorText } from '$lib/i18n/errors';
+import { errorText, type ErrorTexts } from '$lib/i18n/errors';
 import { cycleStatusLabel, metricLabel, signalLabel } from '$lib/i18n/labels';
 import { m } from '$lib/paraglide/messages';
-import type { CycleStatus } from '$lib/schemas/evaluations';
+import type { CycleStatus } from '$lib/schemas/cycles';
 
 export type HeadlineMetric = 'repeat_rate' | 'lead_p85' | 'within_norm';
 
@@ -24,7 +24,8 @@ export function dueText(daysLate: number): string {
 	return weeks === 1 ? m.coach_in_week() : m.coach_in_weeks({ count: weeks });
 }
 
-const errors: Record<string, () => string> = {
+/** The coach view's own error keys → text (the `texts` of the shared form components). */
+export const coachErrors: ErrorTexts = {
 	coach_next_after_held: m.coach_err_next_after_held,
 	coach_date_invalid: m.coach_err_date_invalid,
 	coach_reason_required: m.coach_err_reason_required,
@@ -34,8 +35,7 @@ const errors: Record<string, () => string> = {
 };
 
 /** An error key from the coach's forms in words; shared keys fall back to the shared texts. */
-export const coachError = (key: string | undefined) =>
-	key ? (errors[key]?.() ?? errorText(key)) : '';
+export const coachError = (key: string | undefined) => errorText(key, coachErrors);
 
 /**
  * A first line for "results against the baseline": the headline figures with their medians and

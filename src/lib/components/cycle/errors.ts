@@ -1,8 +1,8 @@
-import { errorText } from '$lib/i18n/errors';
+import type { ErrorTexts } from '$lib/i18n/errors';
 import { m } from '$lib/paraglide/messages';
 
-/** The cycle pages' own error keys → text; everything else as the shared error texts. */
-const texts: Record<string, () => string> = {
+/** The cycle pages' own error keys → text (the `texts` of the shared form components). */
+export const cycleErrors: ErrorTexts = {
 	cycle_windows_missing: m.cycle_err_windows_missing,
 	cycle_outside_mandate: m.cycle_err_outside_mandate,
 	cycle_right_unknown: m.cycle_err_right_unknown,
@@ -18,8 +18,3 @@ const texts: Record<string, () => string> = {
 	cycle_rebase_needs_adoption: m.cycle_err_rebase_needs_adoption,
 	cycle_date_invalid: m.cycle_err_date_invalid
 };
-
-export function cycleErrorText(key: string | undefined): string {
-	if (!key) return '';
-	return texts[key]?.() ?? errorText(key);
-}

@@ -1,5 +1,6 @@
 import { date } from '$lib/format';
-import { cycleStatusLabel, metricLabel, type CycleStatus } from '$lib/i18n/labels';
+import { cycleStatusLabel, metricLabel } from '$lib/i18n/labels';
+import type { CycleStatus } from '$lib/schemas/cycles';
 import type { Metric } from '$lib/metrics/series';
 import { m } from '$lib/paraglide/messages';
 

@@ -1,5 +1,5 @@
 import { number, percent } from '$lib/format';
-import { errorText } from '$lib/i18n/errors';
+import { errorText, type ErrorTexts } from '$lib/i18n/errors';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { Channel, NormUnit, Office, UndoChange } from '$lib/schemas/journeys';
@@ -65,7 +65,8 @@ export const undoLabel = (change: UndoChange, subject: string) =>
 		touchpoint_move: m.journey_undo_touchpoint_move
 	})[change]({ name: subject });
 
-const journeyErrors: Record<string, () => string> = {
+/** The journey pages' own error keys → text (the `texts` of the shared form components). */
+export const journeyErrors: ErrorTexts = {
 	journey_err_forbidden: m.journey_err_forbidden,
 	journey_err_category_taken: m.journey_err_category_taken,
 	journey_err_stage_unknown: m.journey_err_stage_unknown,
@@ -75,8 +76,7 @@ const journeyErrors: Record<string, () => string> = {
 };
 
 /** A message key from a journey form or action → text (journey keys, then the shared ones). */
-export const journeyError = (key: string | undefined) =>
-	key && key in journeyErrors ? journeyErrors[key]() : errorText(key);
+export const journeyError = (key: string | undefined) => errorText(key, journeyErrors);
 
 /** A local date 'YYYY-MM-DD' as the user's language writes it (e.g. 25 mei 2026). */
 export function dateOnly(day: string): string {
