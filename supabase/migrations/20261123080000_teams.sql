@@ -379,8 +379,10 @@ as $$
 declare
   covered boolean;
 begin
-  -- an explicit updated_at is kept (the demo backdates its cycles); any other change stamps now
-  if tg_op = 'UPDATE' and new.updated_at is not distinct from old.updated_at then
+  -- every change stamps now; only the privileged path may set it (the demo backdates its
+  -- cycles), so a team cannot hide a stagnant cycle from its coach
+  if tg_op = 'UPDATE' and (new.updated_at is not distinct from old.updated_at
+      or coalesce((select auth.role()), '') <> 'service_role') then
     new.updated_at := now();
   end if;
   if new.status in ('test', 'evaluate', 'adopted', 'adapted')

@@ -237,6 +237,14 @@ forEachDriver('row level security of customer teams', (t) => {
 		await allowed(member, `update improvement_cycle set status = 'plan' where id = $1`, [
 			ids.cycle
 		]);
+		// nor hide a stagnant cycle from the coach by backdating it
+		const [stamped] = await allowed(
+			member,
+			`update improvement_cycle set updated_at = '2020-01-01' where id = $1
+			 returning updated_at > now() - interval '1 minute' as recent`,
+			[ids.cycle]
+		);
+		expect(stamped).toEqual({ recent: true });
 		expect((await allowed(member, 'select * from evaluation')).length).toBe(1);
 		await refused(
 			member,
