@@ -1,5 +1,12 @@
-import { fail, type ActionFailure } from '@sveltejs/kit';
+/**
+ * The one way routes read a form and answer it: parse with a zod schema (fields with several
+ * values included), a failure that keeps what the user typed, a domain refusal mapped to its
+ * HTTP status in one table, and the signed-in person for actions.
+ */
+import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import type { z } from 'zod';
+import type { Claims } from './db';
+import type { Profile } from './people';
 
 export type FieldErrors = Record<string, string>;
 export interface FormFailure {
@@ -9,22 +16,30 @@ export interface FormFailure {
 	message?: string;
 }
 
-/** Form values to show again after a failure (never passwords). */
-function keepValues(form: FormData): Record<string, string> {
+/** Form values to show again after a failure (never passwords); a list as its values joined by commas. */
+function keepValues(form: FormData, lists: readonly string[] = []): Record<string, string> {
 	const values: Record<string, string> = {};
 	for (const [k, v] of form) {
-		if (typeof v === 'string' && !/password|confirm|current/i.test(k)) values[k] = v;
+		if (typeof v === 'string' && !lists.includes(k) && !/password|confirm|current/i.test(k))
+			values[k] = v;
 	}
+	for (const k of lists)
+		values[k] = form
+			.getAll(k)
+			.filter((v) => typeof v === 'string')
+			.join(',');
 	return values;
 }
 
 /**
- * Validates a form post with a zod schema. On bad input returns a ready `fail(400)` whose
- * errors are message keys per field, so the page shows them in the user's language.
+ * Validates a form post with a zod schema. Fields named in `lists` are read with all their
+ * values (checkboxes, multiple selects). On bad input returns a ready `fail(400)` whose errors
+ * are message keys per field, so the page shows them in the user's language.
  */
 export async function parseForm<S extends z.ZodType>(
 	request: Request,
-	schema: S
+	schema: S,
+	lists: readonly string[] = []
 ): Promise<
 	| { ok: true; data: z.output<S>; form: FormData }
 	| { ok: false; failure: ActionFailure<FormFailure> }
@@ -35,14 +50,14 @@ export async function parseForm<S extends z.ZodType>(
 	} catch {
 		return { ok: false, failure: fail(400, { values: {}, errors: {}, message: 'bad_request' }) };
 	}
-	const parsed = schema.safeParse(Object.fromEntries(form));
+	const raw: Record<string, unknown> = {};
+	for (const [k, v] of form) if (typeof v === 'string' && !lists.includes(k)) raw[k] = v;
+	for (const k of lists) raw[k] = form.getAll(k).filter((v) => typeof v === 'string');
+	const parsed = schema.safeParse(raw);
 	if (parsed.success) return { ok: true, data: parsed.data, form };
 	const errors: FieldErrors = {};
-	for (const issue of parsed.error.issues) {
-		const field = String(issue.path[0] ?? '_');
-		errors[field] ??= issue.message;
-	}
-	return { ok: false, failure: fail(400, { values: keepValues(form), errors }) };
+	for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? '_')] ??= issue.message;
+	return { ok: false, failure: fail(400, { values: keepValues(form, lists), errors }) };
 }
 
 /** A failure for a whole form or one field, keeping what the user typed. */
@@ -50,10 +65,11 @@ export function formError(
 	form: FormData | undefined,
 	message: string,
 	field?: string,
-	status = 400
+	status = 400,
+	lists: readonly string[] = []
 ): ActionFailure<FormFailure> {
 	return fail(status, {
-		values: form ? keepValues(form) : {},
+		values: form ? keepValues(form, lists) : {},
 		errors: field ? { [field]: message } : {},
 		message: field ? undefined : message
 	});
@@ -62,4 +78,50 @@ export function formError(
 /** A successful action answer in the same shape as a failure, plus what the page shows. */
 export function formOk<T extends object>(extra?: T): FormFailure & T {
 	return { values: {}, errors: {}, ...(extra as T) };
+}
+
+/**
+ * Refusals that are not the user's input being wrong: the one table from a domain module's
+ * refusal key to an HTTP status. Every other refusal is 400 (the input can be corrected).
+ */
+const STATUS: Record<string, number> = {
+	forbidden: 403,
+	not_found: 404,
+	// the request conflicts with the current state of the journey, not with its own content
+	category_taken: 409,
+	nothing_to_undo: 409,
+	cannot_move: 409
+};
+
+/** The HTTP status of a domain refusal. */
+export function refusalStatus(error: string): number {
+	return STATUS[error] ?? 400;
+}
+
+/**
+ * A domain refusal as a form failure: its key as the message (on `field` when given), the
+ * status from `refusalStatus`, and what the user typed.
+ */
+export function refusal(
+	form: FormData | undefined,
+	error: string,
+	options: { field?: string; message?: string; lists?: readonly string[] } = {}
+): ActionFailure<FormFailure> {
+	return formError(
+		form,
+		options.message ?? error,
+		options.field,
+		refusalStatus(error),
+		options.lists
+	);
+}
+
+/**
+ * The signed-in person of a request, for loads and actions that go past the hook's guard:
+ * answers 401 when there is none (the hook lets signed-out requests through only to public
+ * pages, so this is a second line, never `locals.claims!`).
+ */
+export function signedIn(locals: App.Locals): { claims: Claims; user: Profile } {
+	if (!locals.claims || !locals.user) error(401, 'signed_out');
+	return { claims: locals.claims, user: locals.user };
 }
