@@ -1,4 +1,5 @@
--- Koers foundation: organisations, departments, people (profiles of auth users), invitations.
+-- Koers foundation: organisations, departments, people (profiles of auth users), invitations,
+-- and the private helpers that tell the policies who is asking.
 -- Every table has row level security: people see only their own organisation, only admins
 -- change people and departments, anonymous requests see nothing.
 
@@ -12,8 +13,11 @@ create table public.organisation (
   id uuid primary key default gen_random_uuid(),
   name text not null check (length(trim(name)) between 1 and 120),
   slug text not null unique check (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'),
-  created_at timestamptz not null default now()
+  created_at timestamptz not null default now(),
+  -- dates (weeks, working days, naive times in imports) are reckoned in the organisation's zone
+  timezone text not null default 'Europe/Amsterdam'
 );
+alter table public.organisation enable row level security;
 
 create table public.department (
   id uuid primary key default gen_random_uuid(),
@@ -24,6 +28,7 @@ create table public.department (
   unique (org_id, name),
   unique (org_id, id)
 );
+alter table public.department enable row level security;
 
 create table public.person (
   id uuid primary key default gen_random_uuid(),
@@ -41,22 +46,9 @@ create table public.person (
     on delete set null (department_id)
 );
 create index person_department_idx on public.person (department_id);
+alter table public.person enable row level security;
 
-create table public.invitation (
-  id uuid primary key default gen_random_uuid(),
-  org_id uuid not null references public.organisation (id) on delete cascade,
-  person_id uuid not null,
-  token_hash text not null unique,
-  created_by uuid,
-  created_at timestamptz not null default now(),
-  expires_at timestamptz not null default now() + interval '14 days',
-  accepted_at timestamptz,
-  -- the invited person and the inviter belong to the invitation's organisation
-  foreign key (org_id, person_id) references public.person (org_id, id) on delete cascade,
-  foreign key (org_id, created_by) references public.person (org_id, id)
-    on delete set null (created_by)
-);
-create index invitation_person_idx on public.invitation (person_id);
+-- The policies of these three tables follow the helpers below, which read person.
 
 -- Who is asking: the signed-in user's organisation and role, from their profile.
 -- security definer so that policies on person can use them without recursion.
@@ -72,14 +64,16 @@ create function private.is_admin() returns boolean
 language sql stable security definer set search_path = ''
 as $$ select coalesce((select private.org_role()) = 'admin', false) $$;
 
-revoke all on function private.org_id(), private.org_role(), private.is_admin() from public;
-grant execute on function private.org_id(), private.org_role(), private.is_admin()
-  to authenticated, service_role;
+-- The signed-in person's profile id.
+create function private.person_id() returns uuid
+language sql stable security definer set search_path = ''
+as $$ select id from public.person where user_id = (select auth.uid()) $$;
 
-alter table public.organisation enable row level security;
-alter table public.department enable row level security;
-alter table public.person enable row level security;
-alter table public.invitation enable row level security;
+revoke all on function private.org_id(), private.org_role(), private.is_admin(), private.person_id()
+  from public;
+grant execute on function private.org_id(), private.org_role(), private.is_admin(),
+  private.person_id()
+  to authenticated, service_role;
 
 create policy "members read their organisation" on public.organisation
   for select to authenticated using (id = (select private.org_id()));
@@ -114,14 +108,31 @@ create policy "admins remove people" on public.person
   for delete to authenticated
   using (org_id = (select private.org_id()) and (select private.is_admin()) and user_id is distinct from (select auth.uid()));
 
-create policy "admins manage invitations" on public.invitation
-  for all to authenticated
-  using (org_id = (select private.org_id()) and (select private.is_admin()))
-  with check (org_id = (select private.org_id()) and (select private.is_admin()));
-
 -- Nobody links a profile to an account as a user (accepting an invitation does, through the
 -- privileged path). A column-level revoke would not do: the table-level grant that Supabase's
 -- default privileges give covers every column. So users get column grants without user_id.
 revoke insert, update on public.person from anon, authenticated;
 grant insert (org_id, name, email, department_id, role) on public.person to authenticated;
 grant update (name, email, department_id, role) on public.person to authenticated;
+
+create table public.invitation (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null references public.organisation (id) on delete cascade,
+  person_id uuid not null,
+  token_hash text not null unique,
+  created_by uuid,
+  created_at timestamptz not null default now(),
+  expires_at timestamptz not null default now() + interval '14 days',
+  accepted_at timestamptz,
+  -- the invited person and the inviter belong to the invitation's organisation
+  foreign key (org_id, person_id) references public.person (org_id, id) on delete cascade,
+  foreign key (org_id, created_by) references public.person (org_id, id)
+    on delete set null (created_by)
+);
+create index invitation_person_idx on public.invitation (person_id);
+alter table public.invitation enable row level security;
+
+create policy "admins manage invitations" on public.invitation
+  for all to authenticated
+  using (org_id = (select private.org_id()) and (select private.is_admin()))
+  with check (org_id = (select private.org_id()) and (select private.is_admin()));

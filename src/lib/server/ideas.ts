@@ -17,7 +17,7 @@ import {
  * Ideas from any staff member: submitted from a phone (also offline, through the outbox, so the
  * same id may arrive more than once), supported with votes, triaged by the team it is about or a
  * coach, and turned into an improvement cycle. Row level security decides who sees and changes
- * what (see supabase/migrations/20261123080000_teams.sql); this module never bypasses it.
+ * what (see supabase/migrations/20261123110000_ideas.sql); this module never bypasses it.
  */
 
 export { checkPhoto };

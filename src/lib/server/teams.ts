@@ -1,7 +1,7 @@
 /**
  * Customer teams: the team, its members and their composition, self-assessed profiles, and the
  * versioned mandate. Every query runs as the signed-in person; row level security decides (see
- * supabase/migrations/20261123080000_teams.sql).
+ * supabase/migrations/20261123060000_teams.sql).
  */
 import type {
 	MandateInput,

@@ -8,13 +8,15 @@
 --   public.working_days_between(a date, b date) → integer
 --   public.nl_public_holidays(p_year integer) → table (day date, name text)
 --   public.case_lead_time                      (view: one row per case, lead times and norm)
---   public.report_flow                         (table kept by triggers: each case's events in
---                                               order, its variant and handoffs)
---   public.case_summary(p_from, p_to, p_category, p_channel, p_department, p_org) → jsonb
---   public.case_weekly(p_from, p_to, p_category, p_channel, p_department, p_org) → table
--- Filters: p_from / p_to select cases by received_at in [p_from, p_to); p_category,
--- p_channel, p_department (report.department) narrow them; p_org narrows to one organisation
--- (for the service path, which sees every organisation; a signed-in user sees only their own).
+--   public.case_summary(p_from, p_to, p_categories, p_channel, p_department, p_org) → jsonb
+--   public.case_weekly(p_from, p_to, p_categories, p_channel, p_department, p_org) → table
+-- They read each case's flow (events in order, variant, handoffs) from public.report_flow,
+-- which triggers keep (20261123070000_case_data.sql).
+-- Filters: p_from / p_to select cases by received_at in [p_from, p_to); p_categories (an array:
+-- a touchpoint, a journey or a team covers several report categories, and their medians and
+-- percentiles cannot be combined from per-category figures), p_channel, p_department
+-- (report.department) narrow them; p_org narrows to one organisation (for the service path,
+-- which sees every organisation; a signed-in user sees only their own).
 
 -- ---------------------------------------------------------------------------------------------
 -- Working days: Dutch public holidays as the Algemene termijnenwet lists them (art. 3):
@@ -168,103 +170,8 @@ cross join lateral (
     private.working_days(z.received_local::date, z.resolved_local::date) as lead_working_days
   offset 0
 ) x;
-
--- ---------------------------------------------------------------------------------------------
--- The flow of each case, kept up to date from its events: how many there are, the activity
--- sequence (the case's variant) and its handoffs in order. A case's events are ordered by
--- occurred_at, ties by seq (the source order), then by id (the order they were stored). A
--- handoff is a pair of consecutive events whose departments are both non-empty (after
--- trimming) and differ: handoff_from[i] → handoff_to[i].
--- Why a table: ordering a million events on every request costs seconds, and a case's order
--- only changes when its events do. Statement-level triggers on report_event recompute the
--- cases a statement touched (once per INSERT, COPY, UPDATE or DELETE statement). Nobody writes
--- it directly; readers are those who may read the events.
-create table public.report_flow (
-  report_id uuid primary key,
-  org_id uuid not null,
-  events integer not null,
-  activities text[] not null,
-  variant uuid not null, -- md5 of the activity sequence: equal sequences, equal variant
-  handoffs integer not null,
-  handoff_from text[] not null,
-  handoff_to text[] not null,
-  foreign key (report_id) references public.report (id) on delete cascade
-);
-create index report_flow_org_idx on public.report_flow (org_id);
-alter table public.report_flow enable row level security;
-create policy "case readers read case flows" on public.report_flow
-  for select to authenticated
-  using (org_id = (select private.org_id()) and (select private.can_see_cases()));
-revoke insert, update, delete, truncate on public.report_flow from public, anon, authenticated, service_role;
-
--- The recomputation finds a case's events through the unique index on (report_id,
--- occurred_at, activity) of 20261123060000_case_data.sql; no index of its own (another index
--- keyed by a random uuid would double the cost of loading events).
-
--- Recomputes the flow of the given cases (null: of every case).
-create function private.refresh_report_flow(p_reports uuid[]) returns void
-language plpgsql security definer
-set search_path = ''
-set plan_cache_mode = force_custom_plan
-as $$
-begin
-  delete from public.report_flow w where p_reports is null or w.report_id = any (p_reports);
-  insert into public.report_flow
-    (report_id, org_id, events, activities, variant, handoffs, handoff_from, handoff_to)
-  select a.report_id, a.org_id, a.events, a.activities, md5(a.activities::text)::uuid,
-    cardinality(a.handoff_from), a.handoff_from, a.handoff_to
-  from (
-  select s.report_id, s.org_id, count(*)::integer as events,
-    array_agg(s.activity order by s.occurred_at, s.seq, s.id) as activities,
-    coalesce(array_agg(s.prev_dept order by s.occurred_at, s.seq, s.id)
-      filter (where s.prev_dept <> s.dept), '{}') as handoff_from,
-    coalesce(array_agg(s.dept order by s.occurred_at, s.seq, s.id)
-      filter (where s.prev_dept <> s.dept), '{}') as handoff_to
-  from (
-    select e.id, e.report_id, e.org_id, e.occurred_at, e.seq, e.activity, d.dept,
-      lag(d.dept) over (partition by e.report_id order by e.occurred_at, e.seq, e.id) as prev_dept
-    from public.report_event e
-    cross join lateral (select nullif(btrim(e.department), '') as dept) d
-    where p_reports is null or e.report_id = any (p_reports)
-  ) s
-  group by s.report_id, s.org_id
-  ) a;
-end
-$$;
-
-create function private.report_event_flow() returns trigger
-language plpgsql security definer
-set search_path = ''
-as $$
-begin
-  if tg_op = 'INSERT' then
-    perform private.refresh_report_flow(array(select distinct n.report_id from new_events n));
-  elsif tg_op = 'DELETE' then
-    perform private.refresh_report_flow(array(select distinct o.report_id from old_events o));
-  elsif tg_op = 'UPDATE' then
-    perform private.refresh_report_flow(array(
-      select n.report_id from new_events n union select o.report_id from old_events o));
-  else -- TRUNCATE
-    delete from public.report_flow;
-  end if;
-  return null;
-end
-$$;
-revoke all on function private.refresh_report_flow(uuid[]), private.report_event_flow() from public;
-
-create trigger report_event_flow_insert after insert on public.report_event
-  referencing new table as new_events
-  for each statement execute function private.report_event_flow();
-create trigger report_event_flow_update after update on public.report_event
-  referencing old table as old_events new table as new_events
-  for each statement execute function private.report_event_flow();
-create trigger report_event_flow_delete after delete on public.report_event
-  referencing old table as old_events
-  for each statement execute function private.report_event_flow();
-create trigger report_event_flow_truncate after truncate on public.report_event
-  for each statement execute function private.report_event_flow();
-
-select private.refresh_report_flow(null);
+revoke all on public.case_lead_time from public, anon;
+grant select on public.case_lead_time to authenticated, service_role;
 
 -- ---------------------------------------------------------------------------------------------
 -- Repeats found by the rule. A report R is a repeat when an earlier report E — strictly
@@ -373,7 +280,7 @@ $$;
 create function public.case_summary(
   p_from timestamptz default null,
   p_to timestamptz default null,
-  p_category uuid default null,
+  p_categories uuid[] default null,
   p_channel text default null,
   p_department text default null,
   p_org uuid default null
@@ -394,7 +301,7 @@ begin
     from public.case_lead_time l
     where (p_from is null or l.received_at >= p_from)
       and (p_to is null or l.received_at < p_to)
-      and (p_category is null or l.category_id = p_category)
+      and (p_categories is null or l.category_id = any (p_categories))
       and (p_channel is null or l.channel = p_channel)
       and (p_department is null or l.department = p_department)
       and (p_org is null or l.org_id = p_org)
@@ -407,7 +314,7 @@ begin
     join public.report r on r.id = w.report_id
     where (p_from is null or r.received_at >= p_from)
       and (p_to is null or r.received_at < p_to)
-      and (p_category is null or r.category_id = p_category)
+      and (p_categories is null or r.category_id = any (p_categories))
       and (p_channel is null or r.channel = p_channel)
       and (p_department is null or r.department = p_department)
       and (p_org is null or r.org_id = p_org)
@@ -533,7 +440,7 @@ $$;
 create function public.case_weekly(
   p_from timestamptz default null,
   p_to timestamptz default null,
-  p_category uuid default null,
+  p_categories uuid[] default null,
   p_channel text default null,
   p_department text default null,
   p_org uuid default null
@@ -561,7 +468,7 @@ begin
     select l.report_id, l.received_at, l.resolved_at, l.received_week, l.resolved_week,
       l.lead_hours, l.within_norm, l.source_repeat
     from public.case_lead_time l
-    where (p_category is null or l.category_id = p_category)
+    where (p_categories is null or l.category_id = any (p_categories))
       and (p_channel is null or l.channel = p_channel)
       and (p_department is null or l.department = p_department)
       and (p_org is null or l.org_id = p_org)
@@ -636,15 +543,12 @@ grant execute on function
 revoke all on function
   public.nl_public_holidays(integer),
   public.working_days_between(date, date),
-  public.case_summary(timestamptz, timestamptz, uuid, text, text, uuid),
-  public.case_weekly(timestamptz, timestamptz, uuid, text, text, uuid)
+  public.case_summary(timestamptz, timestamptz, uuid[], text, text, uuid),
+  public.case_weekly(timestamptz, timestamptz, uuid[], text, text, uuid)
   from public, anon;
 grant execute on function
   public.nl_public_holidays(integer),
   public.working_days_between(date, date),
-  public.case_summary(timestamptz, timestamptz, uuid, text, text, uuid),
-  public.case_weekly(timestamptz, timestamptz, uuid, text, text, uuid)
+  public.case_summary(timestamptz, timestamptz, uuid[], text, text, uuid),
+  public.case_weekly(timestamptz, timestamptz, uuid[], text, text, uuid)
   to authenticated, service_role;
-revoke all on public.case_lead_time from public, anon;
-grant select on public.case_lead_time to authenticated, service_role;
-grant select on public.report_flow to authenticated, service_role;
