@@ -28,7 +28,10 @@ export async function importPage(claims: Claims) {
 }
 
 /** A file's start as the import page shows it: format, headers, suggested mapping, rows. */
-export type Preview = Awaited<ReturnType<typeof readPreview>> & { upload: string; fileName: string };
+export type Preview = Awaited<ReturnType<typeof readPreview>> & {
+	upload: string;
+	fileName: string;
+};
 
 export type PreviewResult = { ok: true; preview: Preview } | { ok: false; error: string };
 
@@ -52,8 +55,7 @@ export async function preview(orgId: string, file: unknown): Promise<PreviewResu
 export type ImportOutcome = ImportSummary & { rejectedFile: boolean; upload: string };
 
 export type UploadResult =
-	| { ok: true; outcome: ImportOutcome }
-	| { ok: false; error: string; detail?: string };
+	{ ok: true; outcome: ImportOutcome } | { ok: false; error: string; detail?: string };
 
 /** Step 2: runs an uploaded file's import as the signed-in admin (row level security applies). */
 export async function runUpload(

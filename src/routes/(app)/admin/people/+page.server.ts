@@ -52,8 +52,7 @@ export const actions: Actions = {
 		const { claims } = signedIn(locals);
 		const parsed = await parseForm(request, idSchema);
 		if (!parsed.ok) return parsed.failure;
-		if (!(await people.remove(claims, parsed.data.id)))
-			return refusal(parsed.form, 'not_found');
+		if (!(await people.remove(claims, parsed.data.id))) return refusal(parsed.form, 'not_found');
 		return formOk({ removed: true });
 	}
 };
