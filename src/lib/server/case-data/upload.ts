@@ -4,6 +4,7 @@ import type { ImportRequest } from '../../schemas/case-data';
 import { db, type Claims } from '../db';
 import { importStream, InputError, preview as readPreview, type ImportSummary } from '../import';
 import * as organisations from '../organisations';
+import { refused, type Result } from '../result';
 import { runtime } from '../runtime';
 import * as batches from './batches';
 import * as presets from './presets';
@@ -33,12 +34,10 @@ export type Preview = Awaited<ReturnType<typeof readPreview>> & {
 	fileName: string;
 };
 
-export type PreviewResult = { ok: true; preview: Preview } | { ok: false; error: string };
-
 /** Step 1: keeps the file and reads its first rows and the suggested mapping. */
-export async function preview(orgId: string, file: unknown): Promise<PreviewResult> {
-	if (!(file instanceof File) || file.size === 0) return { ok: false, error: 'input_empty' };
-	if (file.size > MAX_UPLOAD) return { ok: false, error: 'upload_too_large' };
+export async function preview(orgId: string, file: unknown): Promise<Result<{ preview: Preview }>> {
+	if (!(file instanceof File) || file.size === 0) return refused('input_empty');
+	if (file.size > MAX_UPLOAD) return refused('upload_too_large');
 	const store = uploads(runtime().config.dataDir, orgId);
 	const id = await store.save(file);
 	try {
@@ -46,7 +45,7 @@ export async function preview(orgId: string, file: unknown): Promise<PreviewResu
 		return { ok: true, preview: { ...p, upload: id, fileName: file.name } };
 	} catch (e) {
 		await store.remove(id);
-		if (e instanceof InputError) return { ok: false, error: e.key };
+		if (e instanceof InputError) return refused(e.key);
 		throw e;
 	}
 }
@@ -54,19 +53,16 @@ export async function preview(orgId: string, file: unknown): Promise<PreviewResu
 /** What the import page shows after an import: the summary, and where its skipped rows are. */
 export type ImportOutcome = ImportSummary & { rejectedFile: boolean; upload: string };
 
-export type UploadResult =
-	{ ok: true; outcome: ImportOutcome } | { ok: false; error: string; detail?: string };
-
 /** Step 2: runs an uploaded file's import as the signed-in admin (row level security applies). */
 export async function runUpload(
 	claims: Claims,
 	person: { id: string; orgId: string },
 	req: ImportRequest,
 	onProgress?: (p: { rows: number; bytes: number; total: number }) => void
-): Promise<UploadResult> {
+): Promise<Result<{ outcome: ImportOutcome }>> {
 	const { config, pseudonymSecret } = runtime();
 	const store = uploads(config.dataDir, person.orgId);
-	if (!(await store.exists(req.upload))) return { ok: false, error: 'upload_missing' };
+	if (!(await store.exists(req.upload))) return refused('upload_missing');
 	const total = await store.size(req.upload);
 	const rejectedPath = store.rejectedPath(req.upload);
 	let rejected: ReturnType<typeof createWriteStream> | undefined;
@@ -106,7 +102,7 @@ export async function runUpload(
 		if (!summary.rejected) await store.remove(req.upload);
 		return { ok: true, outcome: { ...summary, rejectedFile: !!rejected, upload: req.upload } };
 	} catch (e) {
-		if (e instanceof InputError) return { ok: false, error: e.key, detail: e.message };
+		if (e instanceof InputError) return refused(e.key);
 		throw e;
 	} finally {
 		rejected?.end();
