@@ -224,9 +224,9 @@ describe('routes go through the domain modules', () => {
 const PRIVILEGED: Record<string, string> = {
 	'src/lib/server/auth/accounts.ts': 'sign-in look-ups, invitations, password changes',
 	'src/lib/server/organisations.ts': 'first-run setup on an empty database',
-	'src/lib/server/demo.ts': 'seeding the demo organisation',
-	'src/lib/server/tokens.ts': 'API tokens: finding the organisation of a presented token',
-	'src/lib/server/import/api.ts': 'imports through the API, on behalf of a verified token',
+	'src/lib/server/demo/index.ts': 'seeding the demo organisation',
+	'src/lib/server/case-data/tokens.ts': 'API tokens: finding the organisation of a presented token',
+	'src/lib/server/case-data/api.ts': 'imports through the API, on behalf of a verified token',
 	'src/scripts/koers.ts': 'the command line, run by whoever runs the server'
 };
 

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useDb } from './db';
 import type { Db } from './db/port';
 import { claimsFor, createTwoOrgs, forEachDriver, type Member, type Org } from './db/test-helpers';
-import { seedDemoIdeas } from './demo-ideas';
+import { seedDemoIdeas } from './demo/ideas';
 import * as ideas from './ideas';
 import { PHOTO_MAX_BYTES, triageInput, type IdeaInput } from '$lib/schemas/ideas';
 

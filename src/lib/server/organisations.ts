@@ -1,5 +1,5 @@
 import { hashPassword, insertAccount, type SignedInUser } from './auth/accounts';
-import { db, type Queryable } from './db';
+import { db, type Claims, type Queryable } from './db';
 
 let setUp = false;
 
@@ -11,6 +11,14 @@ export async function needsSetup(): Promise<boolean> {
 	);
 	setUp = row.n > 0;
 	return !setUp;
+}
+
+/** The time zone of the signed-in person's organisation. */
+export async function timezone(claims: Claims): Promise<string> {
+	const [row] = await db().asUser(claims, (tx) =>
+		tx.query<{ timezone: string }>('select timezone from organisation')
+	);
+	return row?.timezone ?? 'Europe/Amsterdam';
 }
 
 export function slugify(name: string) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { configureAuth } from './auth';
 import { loadConfig, type Config } from './config';
 import { openDb, useDb } from './db';
 import { seedDemo } from './demo';
@@ -20,6 +21,11 @@ export function runtime() {
 export async function start(env: Record<string, string | undefined> = process.env) {
 	const { config, db, ...secrets } = await openConfigured(env);
 	useDb(db);
+	configureAuth({
+		supabase: config.supabase,
+		sessionSecret: secrets.sessionSecret,
+		secureCookies: config.origin?.startsWith('https:') ?? false
+	});
 	state = { config, ...secrets };
 	if (config.demo) {
 		const demo = await seedDemo(db, secrets.pseudonymSecret);

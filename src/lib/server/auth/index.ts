@@ -1,6 +1,5 @@
 import type { Cookies, RequestEvent } from '@sveltejs/kit';
 import type { Claims } from '../db';
-import { runtime } from '../runtime';
 import { signIn as localSignIn, type SignedInUser, type SignInResult } from './accounts';
 import { SESSION_COOKIE, SESSION_HOURS, signSession, verifySession } from './session';
 import { verifySupabaseToken } from './supabase';
@@ -11,9 +10,29 @@ import { verifySupabaseToken } from './supabase';
  * of the server only sees verified Claims.
  */
 
+export interface AuthConfig {
+	/** Supabase Auth when set; otherwise local accounts with a signed session cookie. */
+	supabase?: { url: string; key: string; jwtSecret?: string };
+	sessionSecret: string;
+	/** Session cookies only over HTTPS (the site's origin is https:). */
+	secureCookies: boolean;
+}
+
+let settings: AuthConfig | undefined;
+
+/** Hands sign-in its configuration: called once at start-up, before any request. */
+export function configureAuth(config: AuthConfig) {
+	settings = config;
+}
+
+function auth(): AuthConfig {
+	if (!settings) throw new Error('Koers has not started yet.');
+	return settings;
+}
+
 /** Supabase's server client, loaded only in Supabase mode. */
 async function supabaseClient(cookies: Cookies) {
-	const sb = runtime().config.supabase!;
+	const sb = auth().supabase!;
 	const [{ createServerClient }, { default: WebSocket }] = await Promise.all([
 		import('@supabase/ssr'),
 		import('ws')
@@ -32,23 +51,23 @@ async function supabaseClient(cookies: Cookies) {
 
 /** The verified claims of this request's sign-in, or null. */
 export async function authenticate(event: RequestEvent): Promise<Claims | null> {
-	const { config, sessionSecret } = runtime();
-	if (config.supabase) {
+	const { supabase, sessionSecret } = auth();
+	if (supabase) {
 		const { data } = await (await supabaseClient(event.cookies)).auth.getSession();
 		const token = data.session?.access_token;
-		return token ? verifySupabaseToken(token, config.supabase) : null;
+		return token ? verifySupabaseToken(token, supabase) : null;
 	}
 	const token = event.cookies.get(SESSION_COOKIE);
 	return token ? verifySession(token, sessionSecret) : null;
 }
 
 export async function startSession(cookies: Cookies, user: SignedInUser) {
-	const { sessionSecret, config } = runtime();
+	const { sessionSecret, secureCookies } = auth();
 	cookies.set(SESSION_COOKIE, await signSession(user, sessionSecret), {
 		path: '/',
 		httpOnly: true,
 		sameSite: 'lax',
-		secure: config.origin?.startsWith('https:') ?? false,
+		secure: secureCookies,
 		maxAge: SESSION_HOURS * 3600
 	});
 }
@@ -58,7 +77,7 @@ export async function signIn(
 	email: string,
 	password: string
 ): Promise<SignInResult> {
-	if (runtime().config.supabase) {
+	if (auth().supabase) {
 		const { data, error } = await (
 			await supabaseClient(event.cookies)
 		).auth.signInWithPassword({
@@ -78,10 +97,10 @@ export async function signIn(
 }
 
 export async function signOut(event: RequestEvent) {
-	if (runtime().config.supabase) await (await supabaseClient(event.cookies)).auth.signOut();
+	if (auth().supabase) await (await supabaseClient(event.cookies)).auth.signOut();
 	event.cookies.delete(SESSION_COOKIE, { path: '/' });
 }
 
 export function authMode(): 'local' | 'supabase' {
-	return runtime().config.supabase ? 'supabase' : 'local';
+	return auth().supabase ? 'supabase' : 'local';
 }

@@ -18,6 +18,8 @@ import { readXes } from './xes';
 
 export * from './types';
 export { suggestMapping, parseMapArg } from './mapping';
+export { pseudonymiser } from './pseudonym';
+export type { CaseRecord, EventRecord } from './records';
 
 const MAX_ERRORS = 100;
 

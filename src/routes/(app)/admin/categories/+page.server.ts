@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import * as caseData from '$lib/server/case-data';
-import { formError, formOk, parseForm } from '$lib/server/forms';
+import { formOk, parseForm, refusal, signedIn } from '$lib/server/forms';
 import { categorySchema } from '$lib/schemas/case-data';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => ({
-	categories: await caseData.listCategories(locals.claims!)
+	categories: await caseData.listCategories(signedIn(locals).claims)
 });
 
 export const actions: Actions = {
@@ -15,14 +15,13 @@ export const actions: Actions = {
 			categorySchema.extend({ id: z.uuid({ error: 'not_found' }) })
 		);
 		if (!parsed.ok) return parsed.failure;
+		const { claims } = signedIn(locals);
 		const { id, ...input } = parsed.data;
-		const result = await caseData.updateCategory(locals.claims!, id, input);
+		const result = await caseData.updateCategory(claims, id, input);
 		if (!result.ok)
-			return formError(
-				parsed.form,
-				result.error,
-				result.error === 'name_taken' ? 'name' : undefined
-			);
+			return refusal(parsed.form, result.error, {
+				field: result.error === 'name_taken' ? 'name' : undefined
+			});
 		return formOk({ saved: id });
 	}
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import * as departments from '$lib/server/departments';
-import { formError, formOk, parseForm } from '$lib/server/forms';
+import { formOk, parseForm, refusal, signedIn } from '$lib/server/forms';
 import * as people from '$lib/server/people';
 import { personSchema } from '$lib/schemas/people';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,42 +14,45 @@ const fieldOf: Partial<Record<people.PersonError, string>> = {
 };
 
 export const load: PageServerLoad = async ({ locals }) => {
-	const claims = locals.claims!;
+	const { claims } = signedIn(locals);
 	const [persons, depts] = await Promise.all([people.list(claims), departments.list(claims)]);
 	return { people: persons, departments: depts };
 };
 
 export const actions: Actions = {
 	create: async ({ request, locals, url }) => {
+		const { claims } = signedIn(locals);
 		const parsed = await parseForm(request, personSchema);
 		if (!parsed.ok) return parsed.failure;
-		const result = await people.create(locals.claims!, parsed.data);
-		if (!result.ok) return formError(parsed.form, result.error, fieldOf[result.error]);
+		const result = await people.create(claims, parsed.data);
+		if (!result.ok) return refusal(parsed.form, result.error, { field: fieldOf[result.error] });
 		return formOk({
 			invite: { name: parsed.data.name, link: `${url.origin}/invite/${result.token}` }
 		});
 	},
 	update: async ({ request, locals }) => {
+		const { claims } = signedIn(locals);
 		const parsed = await parseForm(request, updateSchema);
 		if (!parsed.ok) return parsed.failure;
 		const { id, ...input } = parsed.data;
-		const result = await people.update(locals.claims!, id, input);
-		if (!result.ok) return formError(parsed.form, result.error, fieldOf[result.error]);
+		const result = await people.update(claims, id, input);
+		if (!result.ok) return refusal(parsed.form, result.error, { field: fieldOf[result.error] });
 		return formOk({ saved: id });
 	},
 	reinvite: async ({ request, locals, url }) => {
+		const { claims } = signedIn(locals);
 		const parsed = await parseForm(request, idSchema);
 		if (!parsed.ok) return parsed.failure;
-		const token = await people.reinvite(locals.claims!, parsed.data.id);
-		if (!token) return formError(parsed.form, 'not_found');
-		const person = (await people.list(locals.claims!)).find((p) => p.id === parsed.data.id);
+		const token = await people.reinvite(claims, parsed.data.id);
+		if (!token) return refusal(parsed.form, 'not_found');
+		const person = (await people.list(claims)).find((p) => p.id === parsed.data.id);
 		return formOk({ invite: { name: person?.name ?? '', link: `${url.origin}/invite/${token}` } });
 	},
 	remove: async ({ request, locals }) => {
+		const { claims } = signedIn(locals);
 		const parsed = await parseForm(request, idSchema);
 		if (!parsed.ok) return parsed.failure;
-		if (!(await people.remove(locals.claims!, parsed.data.id)))
-			return formError(parsed.form, 'not_found');
+		if (!(await people.remove(claims, parsed.data.id))) return refusal(parsed.form, 'not_found');
 		return formOk({ removed: true });
 	}
 };

@@ -1,6 +1,4 @@
-import { handleApiImport } from '$lib/server/import/api';
-import { runtime } from '$lib/server/runtime';
+import * as caseData from '$lib/server/case-data';
 import type { RequestHandler } from './$types';
 
-export const POST: RequestHandler = ({ request }) =>
-	handleApiImport(request, 'event', runtime().pseudonymSecret);
+export const POST: RequestHandler = ({ request }) => caseData.handleApiImport(request, 'event');

@@ -1,5 +1,6 @@
 import { error, json } from '@sveltejs/kit';
-import { runUpload } from '$lib/server/import/run-upload';
+import * as caseData from '$lib/server/case-data';
+import { signedIn } from '$lib/server/forms';
 import { importRequestSchema } from '$lib/schemas/case-data';
 import type { RequestHandler } from './$types';
 
@@ -12,19 +13,14 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	if (locals.user?.role !== 'admin') error(403, 'forbidden');
 	const parsed = importRequestSchema.safeParse(await request.json().catch(() => null));
 	if (!parsed.success) return json({ error: parsed.error.issues[0].message }, { status: 400 });
-	const claims = locals.claims!;
-	const user = locals.user;
+	const { claims, user } = signedIn(locals);
 	const encoder = new TextEncoder();
 	const stream = new ReadableStream<Uint8Array>({
 		async start(controller) {
 			const send = (o: unknown) => controller.enqueue(encoder.encode(JSON.stringify(o) + '\n'));
 			try {
-				const result = await runUpload(claims, user, parsed.data, (p) => send(p));
-				send({
-					done: result.ok
-						? { ...result.summary, rejectedFile: result.rejectedFile, upload: parsed.data.upload }
-						: result
-				});
+				const result = await caseData.runUpload(claims, user, parsed.data, (p) => send(p));
+				send({ done: result.ok ? result.outcome : result });
 			} catch (e) {
 				console.error(e);
 				send({ done: { ok: false, error: 'err_unknown' } });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { db, type Claims } from './db';
+import { db, type Claims } from '../db';
 
 /**
  * Organisation API tokens for systems that push case data. Shown once at creation, stored as a

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from './db';
+import type { Queryable } from '../db';
 
 /**
  * The demo's ideas: a handful from the demo people, some supported by colleagues, one triaged

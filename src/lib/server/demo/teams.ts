@@ -1,4 +1,4 @@
-import type { Queryable } from './db';
+import type { Queryable } from '../db';
 
 /**
  * The demo's customer teams: "Afval & Buitenruimte" (members from KCC, Afvalinzameling and

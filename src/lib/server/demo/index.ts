@@ -1,9 +1,9 @@
-import { hashPassword, insertAccount } from './auth/accounts';
-import type { Db } from './db';
-import { seedDemoCases } from './demo-cases';
-import { seedDemoIdeas } from './demo-ideas';
-import { seedDemoTeams } from './demo-teams';
-import { insertOrganisation } from './organisations';
+import { hashPassword, insertAccount } from '../auth/accounts';
+import type { Db } from '../db';
+import { seedDemoCases } from './cases';
+import { seedDemoIdeas } from './ideas';
+import { seedDemoTeams } from './teams';
+import { insertOrganisation } from '../organisations';
 
 /**
  * The demo organisation, seeded on an empty database when KOERS_DEMO is not 0. Later

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { eventBatch, reportBatch } from '../../schemas/case-data';
 import { db } from '../db';
-import { authenticateToken } from '../tokens';
-import { importRecords } from './index';
-import { pseudonymiser } from './pseudonym';
-import type { CaseRecord, EventRecord } from './records';
+import { importRecords, pseudonymiser, type CaseRecord, type EventRecord } from '../import';
+import { runtime } from '../runtime';
+import { authenticateToken } from './tokens';
 
 const MAX_BYTES = 20 * 1024 * 1024;
 
@@ -21,7 +20,7 @@ const json = (status: number, body: unknown) =>
 export async function handleApiImport(
 	request: Request,
 	shape: 'case' | 'event',
-	pseudonymSecret: string
+	pseudonymSecret = runtime().pseudonymSecret
 ): Promise<Response> {
 	const token = await authenticateToken(request.headers.get('authorization'));
 	if (!token)

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDb } from '../db';
 import { createTwoOrgs, openTestDb, type Org, type TestDb } from '../db/test-helpers';
-import * as tokens from '../tokens';
+import * as tokens from './tokens';
 import { handleApiImport } from './api';
 
 const SECRET = 'api-test-pseudonym-secret-0123456789abcdef';

@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { median, xmr } from '$lib/metrics/spc';
 import { metricSeries } from '$lib/metrics/series';
-import { forEachDriver, claimsFor } from './db/test-helpers';
-import { seedDemo } from './demo';
-import { weekly } from './metrics';
+import { forEachDriver, claimsFor } from '../db/test-helpers';
+import { seedDemo } from './index';
+import { weekly } from '../metrics';
 
 forEachDriver('the demo organisation', (t) => {
 	let coach: ReturnType<typeof claimsFor>;

@@ -1,7 +1,5 @@
-import type { Queryable } from './db';
-import { importRecords } from './import';
-import { pseudonymiser } from './import/pseudonym';
-import type { CaseRecord, EventRecord } from './import/records';
+import type { Queryable } from '../db';
+import { importRecords, pseudonymiser, type CaseRecord, type EventRecord } from '../import';
 
 /**
  * Two years of generated, deterministic case data for the demo's waste service: four report
