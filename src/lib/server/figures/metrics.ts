@@ -5,7 +5,7 @@
  * of the Db port: as a user (row level security decides which cases count) or on the service
  * path (then narrow to one organisation with `orgId`).
  */
-import type { Queryable } from './db/types';
+import type { Queryable } from '../db/types';
 
 /** Which cases a figure covers. Every field left out (or null) means "all". */
 export interface MetricsFilter {
