@@ -104,7 +104,7 @@ export function flow(
 	});
 }
 
-export interface EmotionPoint {
+interface EmotionPoint {
 	id: string;
 	name: string;
 	emotion: number;
@@ -129,7 +129,7 @@ export function emotionPoints(
 }
 
 /** Where a touchpoint goes: a stage, a place in its order, and (from a drag) its lane. */
-export type Place = { stageId: string; index: number; office?: Office | null };
+type Place = { stageId: string; index: number; office?: Office | null };
 export type TouchpointMoveSpec = { direction: Direction } | Place;
 
 interface Movable {

@@ -29,7 +29,7 @@ import { metricSeries, UNIT, type Metric } from '$lib/metrics/series';
 import type { CycleStatus } from '$lib/schemas/cycles';
 
 /** Weeks after the rebase date whose points make the rebased limits. */
-export const REBASE_WEEKS = 20;
+const REBASE_WEEKS = 20;
 /** How long the chart runs on after the end of a test that was not adopted. */
 const WEEKS_AFTER_TEST = 8;
 
@@ -48,7 +48,7 @@ export interface EffectInput {
 	status: CycleStatus;
 }
 
-export interface EffectPoint {
+interface EffectPoint {
 	/** The Monday, 'YYYY-MM-DD'. */
 	week: string;
 	value: number | null;
@@ -56,7 +56,7 @@ export interface EffectPoint {
 }
 
 /** A stretch of the chart [from, to) with the limits that hold there. */
-export interface Segment {
+interface Segment {
 	from: number;
 	to: number;
 	limits: Limits | null;

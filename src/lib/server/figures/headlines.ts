@@ -10,16 +10,16 @@ import { teamCategoryIds } from '../journeys';
 import { weekly } from './metrics';
 import { lastWeeks } from './period';
 
-export const HEADLINE_METRICS = ['repeat_rate', 'lead_p85', 'within_norm'] as const;
+const HEADLINE_METRICS = ['repeat_rate', 'lead_p85', 'within_norm'] as const;
 export type HeadlineMetric = (typeof HEADLINE_METRICS)[number];
 
 /** Weeks shown; the limits come from the first BASELINE_WEEKS of them. */
-export const HEADLINE_WEEKS = 26;
+const HEADLINE_WEEKS = 26;
 const BASELINE_WEEKS = 13;
 /** A signal counts for the badge when it includes one of the last this many weeks. */
 const RECENT_WEEKS = 3;
 
-export interface Headline {
+interface Headline {
 	metric: HeadlineMetric;
 	better: 'higher' | 'lower';
 	weeks: { week: string; value: number | null }[];

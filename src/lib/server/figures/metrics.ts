@@ -26,7 +26,7 @@ export interface MetricsFilter {
 }
 
 /** Count, mean and percentiles (linear interpolation, as PostgreSQL's percentile_cont). */
-export interface Distribution {
+interface Distribution {
 	count: number;
 	mean: number | null;
 	median: number | null;
@@ -34,7 +34,7 @@ export interface Distribution {
 	p95: number | null;
 }
 
-export type AgeBucketLabel = '0-7' | '8-30' | '31-90' | '>90';
+type AgeBucketLabel = '0-7' | '8-30' | '31-90' | '>90';
 
 export interface CaseSummary {
 	cases: number;

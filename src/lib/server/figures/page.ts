@@ -2,7 +2,7 @@ import { db, type Claims } from '../db';
 import { summary, weekly } from './metrics';
 import { dayStart } from './period';
 
-export interface FiguresFilter {
+interface FiguresFilter {
 	/** Local dates 'YYYY-MM-DD' in the organisation's zone; `to` is inclusive. */
 	from?: string;
 	to?: string;

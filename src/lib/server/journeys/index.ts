@@ -14,11 +14,7 @@ export {
 	touchpointCategoryIds,
 	trend,
 	type JourneyMap,
-	type JourneySummaries,
-	type JourneySummary,
-	type MapOptions,
-	type MappedCategory,
-	type Trend
+	type MappedCategory
 } from './map';
 export {
 	addStage,

@@ -235,7 +235,7 @@ function assemble(
 	}));
 }
 
-export interface MapOptions {
+interface MapOptions {
 	/** Weeks of figures (default 26), ending with the last complete week. */
 	weeks?: number;
 	/** An explicit period instead (tests). */
@@ -329,7 +329,7 @@ export function get(
 	});
 }
 
-export interface JourneySummary {
+interface JourneySummary {
 	id: string;
 	name: string;
 	customerGroup: string;
@@ -358,7 +358,7 @@ export function journeySummaries(
 	return db().asUser(claims, (tx) => summaries(tx, teamId, options));
 }
 
-export interface JourneySummaries {
+interface JourneySummaries {
 	period: Period;
 	canSeeCases: boolean;
 	journeys: JourneySummary[];
@@ -430,7 +430,7 @@ async function summaries(
 	};
 }
 
-export interface Trend {
+interface Trend {
 	team: TeamInfo;
 	journey: { id: string; name: string };
 	stage: { id: string; name: string };
