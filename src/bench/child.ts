@@ -14,7 +14,7 @@ import { createDb, type Db } from '../lib/server/db/port';
 import { postgresDriver } from '../lib/server/db/postgres';
 import { importStream, type Mapping } from '../lib/server/import';
 import type { Queryable } from '../lib/server/db/types';
-import * as metrics from '../lib/server/metrics';
+import * as metrics from '../lib/server/figures/metrics';
 
 const SUPABASE_DIR = fileURLToPath(new URL('../../supabase', import.meta.url));
 

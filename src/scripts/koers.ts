@@ -8,7 +8,7 @@ import type { Db } from '../lib/server/db';
 import { MigrationError } from '../lib/server/db/migrate';
 import { importStream, InputError, parseMapArg, type Mapping } from '../lib/server/import';
 import { isValidTimeZone } from '../lib/server/import/dates';
-import { summary as caseSummary } from '../lib/server/metrics';
+import { summary as caseSummary } from '../lib/server/figures/metrics';
 import { openConfigured } from '../lib/server/runtime';
 
 const USAGE = `Usage:

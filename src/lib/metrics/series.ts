@@ -34,7 +34,7 @@ export const UNIT: Record<Metric, 'share' | 'days' | 'count'> = {
 	handoffs: 'count'
 };
 
-/** One week's figures as case_weekly returns them (see src/lib/server/metrics.ts WeekFigures). */
+/** One week's figures as case_weekly returns them (see src/lib/server/figures/metrics.ts WeekFigures). */
 export interface WeekValues {
 	week: string;
 	cases: number;

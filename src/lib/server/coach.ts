@@ -15,7 +15,8 @@ import type { EvaluationInput } from '$lib/schemas/evaluations';
 import { openRequests, type OpenRequest } from './cycles';
 import { db, type Claims, type Queryable } from './db';
 import { RLS_VIOLATION, sqlState } from './db/errors';
-import { teamHeadlines, type TeamHeadlines } from './headlines';
+import { teamHeadlines, type TeamHeadlines } from './figures/headlines';
+import { today } from './figures/period';
 import { unreviewedIdeas, type IdeaSummary } from './ideas';
 
 /** A cycle in an active status that has not changed for this many days is stagnant. */
@@ -89,14 +90,6 @@ const COACHED_TEAMS = `
 async function mayCoachHere(tx: Queryable): Promise<boolean> {
 	const [row] = await tx.query<{ role: string | null }>('select private.org_role()::text as role');
 	return mayCoach(row?.role);
-}
-
-async function today(tx: Queryable): Promise<string> {
-	const [row] = await tx.query<{ today: string }>(
-		`select (now() at time zone o.timezone)::date::text as today
-		   from organisation o where o.id = (select private.org_id())`
-	);
-	return row?.today ?? new Date().toISOString().slice(0, 10);
 }
 
 /** Days since a moment, whole days down. */

@@ -135,3 +135,8 @@ export async function remove(claims: Claims, id: string): Promise<boolean> {
 	);
 	return rows.length > 0;
 }
+
+/** The organisation's people by name, to choose one from (a journey's owner), in the caller's transaction. */
+export function choices(tx: Queryable): Promise<{ id: string; name: string }[]> {
+	return tx.query<{ id: string; name: string }>('select id, name from person order by lower(name)');
+}

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { forEachDriver, type TestDb } from './db/test-helpers';
 import { importStream, type ImportOptions } from './import';
-import { summary } from './metrics';
+import { summary } from './figures/metrics';
 
 // Koers's figures on the real files in ../shared/data must equal the figures an independent
 // script computes a different way (Python's standard library, straight from the file:

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db, useDb, type Claims } from './db';
 import { claimsFor, createTwoOrgs, forEachDriver, type Org } from './db/test-helpers';
-import { teamHeadlines } from './headlines';
+import { teamHeadlines } from './figures/headlines';
 import * as teams from './teams';
 
 const team = (name: string) => ({

@@ -12,7 +12,7 @@ import type {
 } from '$lib/schemas/teams';
 import { db, type Claims, type Queryable } from './db';
 import { FOREIGN_KEY_VIOLATION, RLS_VIOLATION, sqlState, UNIQUE_VIOLATION } from './db/errors';
-import { teamHeadlines } from './headlines';
+import { teamHeadlines } from './figures/headlines';
 
 export type Result<T = object> =
 	| ({ ok: true } & T)
@@ -466,4 +466,21 @@ export function mandatePage(claims: Claims, teamId: string) {
 		]);
 		return { team, versions, audit, current: currentMandate(versions) };
 	});
+}
+
+export interface TeamInfo {
+	id: string;
+	name: string;
+	/** Whether the signed-in person may change the team's journeys and cycles. */
+	canEdit: boolean;
+}
+
+/** The team's name and whether the signed-in person may change it, in the caller's transaction; null when not visible. */
+export async function info(tx: Queryable, teamId: string): Promise<TeamInfo | null> {
+	const [row] = await tx.query<TeamInfo>(
+		`select t.id, t.name, (select private.can_edit_team(t.id)) as "canEdit"
+		   from team t where t.id = $1`,
+		[teamId]
+	);
+	return row ?? null;
 }

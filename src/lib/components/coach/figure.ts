@@ -1,7 +1,7 @@
 import type { Limits, SignalKind } from '$lib/metrics/spc';
 import type { HeadlineMetric } from './text';
 
-/** A headline figure as the coach view receives it (see src/lib/server/headlines.ts). */
+/** A headline figure as the coach view receives it (see src/lib/server/figures/headlines.ts). */
 export interface Figure {
 	metric: HeadlineMetric;
 	weeks: { week: string; value: number | null }[];

@@ -3,7 +3,7 @@ import { errorText, type ErrorTexts } from '$lib/i18n/errors';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { Channel, NormUnit, Office, UndoChange } from '$lib/schemas/journeys';
-import type { NormStatus } from './blueprint';
+import type { NormStatus } from '$lib/journeys/blueprint';
 
 /** Words for the journey map, in the user's language. */
 

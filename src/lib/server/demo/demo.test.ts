@@ -7,7 +7,7 @@ import { median, xmr } from '$lib/metrics/spc';
 import { metricSeries } from '$lib/metrics/series';
 import { forEachDriver, claimsFor } from '../db/test-helpers';
 import { seedDemo } from './index';
-import { weekly } from '../metrics';
+import { weekly } from '../figures/metrics';
 
 forEachDriver('the demo organisation', (t) => {
 	let coach: ReturnType<typeof claimsFor>;

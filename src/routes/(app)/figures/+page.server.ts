@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
-import { figures } from '$lib/server/figures';
+import { signedIn } from '$lib/server/forms';
+import { figures } from '$lib/server/figures/page';
 import type { PageServerLoad } from './$types';
 
 const day = z.iso.date().optional().catch(undefined);
@@ -14,7 +15,8 @@ const filterSchema = z.object({
 });
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	if (locals.user?.role === 'staff') error(403, 'forbidden');
+	const { claims, user } = signedIn(locals);
+	if (user.role === 'staff') error(403, 'forbidden');
 	const f = filterSchema.parse(Object.fromEntries(url.searchParams));
-	return { ...(await figures(locals.claims!, f)), filter: f };
+	return { ...(await figures(claims, f)), filter: f };
 };

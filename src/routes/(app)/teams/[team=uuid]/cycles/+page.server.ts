@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import * as cycles from '$lib/server/cycles';
-import { teamSignals } from '$lib/server/cycle-effect';
+import { teamSignals } from '$lib/server/figures/cycle-effect';
 import { formError, parseForm } from '$lib/server/forms';
 import { createCycleSchema } from '$lib/schemas/cycles';
 import type { Actions, PageServerLoad } from './$types';

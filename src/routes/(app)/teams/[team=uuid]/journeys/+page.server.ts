@@ -1,25 +1,23 @@
 import { error, redirect } from '@sveltejs/kit';
+import { parseForm, signedIn } from '$lib/server/forms';
 import * as journeys from '$lib/server/journeys';
 import { journeySchema } from '$lib/schemas/journeys';
-import { parse, refused } from './forms';
+import { journeyRefusal } from './refusals';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
-	const team = await journeys.team(locals.claims!, params.team);
-	if (!team) error(404, 'not_found');
-	const [summaries, people] = await Promise.all([
-		journeys.journeySummaries(locals.claims!, params.team),
-		team.canEdit ? journeys.people(locals.claims!) : Promise.resolve([])
-	]);
-	return { team, ...summaries, people };
+	const page = await journeys.listPage(signedIn(locals).claims, params.team);
+	if (!page) error(404, 'not_found');
+	return page;
 };
 
 export const actions: Actions = {
 	create: async ({ request, locals, params }) => {
-		const parsed = await parse(request, journeySchema);
+		const { claims } = signedIn(locals);
+		const parsed = await parseForm(request, journeySchema);
 		if (!parsed.ok) return parsed.failure;
-		const result = await journeys.create(locals.claims!, params.team, parsed.data);
-		if (!result.ok) return refused(parsed.form, result.error);
-		redirect(303, `/teams/${params.team}/journeys/${result.value}`);
+		const result = await journeys.create(claims, params.team, parsed.data);
+		if (!result.ok) return journeyRefusal(parsed.form, result.error);
+		redirect(303, `/teams/${params.team}/journeys/${result.id}`);
 	}
 };

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
 import * as cycles from '$lib/server/cycles';
-import { effectOf } from '$lib/server/cycle-effect';
+import { effectOf } from '$lib/server/figures/cycle-effect';
 import { formError, formOk, parseForm } from '$lib/server/forms';
 import {
 	actionSchema,

@@ -1,11 +1,12 @@
 import { error } from '@sveltejs/kit';
+import { signedIn } from '$lib/server/forms';
 import * as journeys from '$lib/server/journeys';
-import { weeksOf } from '../../../forms';
+import { weeksOf } from '../../../links';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const trend = await journeys.trend(
-		locals.claims!,
+		signedIn(locals).claims,
 		params.team,
 		params.journey,
 		params.touchpoint,

@@ -5,7 +5,7 @@
  * of the Db port: as a user (row level security decides which cases count) or on the service
  * path (then narrow to one organisation with `orgId`).
  */
-import type { Queryable } from './db/types';
+import type { Queryable } from '../db/types';
 
 /** Which cases a figure covers. Every field left out (or null) means "all". */
 export interface MetricsFilter {
@@ -26,7 +26,7 @@ export interface MetricsFilter {
 }
 
 /** Count, mean and percentiles (linear interpolation, as PostgreSQL's percentile_cont). */
-export interface Distribution {
+interface Distribution {
 	count: number;
 	mean: number | null;
 	median: number | null;
@@ -34,7 +34,7 @@ export interface Distribution {
 	p95: number | null;
 }
 
-export type AgeBucketLabel = '0-7' | '8-30' | '31-90' | '>90';
+type AgeBucketLabel = '0-7' | '8-30' | '31-90' | '>90';
 
 export interface CaseSummary {
 	cases: number;

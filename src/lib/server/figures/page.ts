@@ -1,8 +1,8 @@
-import { db, type Claims } from './db';
-import { parseTimestamp } from './import/dates';
+import { db, type Claims } from '../db';
 import { summary, weekly } from './metrics';
+import { dayStart } from './period';
 
-export interface FiguresFilter {
+interface FiguresFilter {
 	/** Local dates 'YYYY-MM-DD' in the organisation's zone; `to` is inclusive. */
 	from?: string;
 	to?: string;
@@ -14,18 +14,10 @@ export interface FiguresFilter {
 /** The figures page: the case-data figures as the signed-in person may see them (RLS). */
 export async function figures(claims: Claims, f: FiguresFilter) {
 	return db().asUser(claims, async (tx) => {
-		const [org] = await tx.query<{ timezone: string }>('select timezone from organisation');
-		const timezone = org?.timezone ?? 'Europe/Amsterdam';
-		// Local midnight of a date (plus some days) in the organisation's zone, DST included.
-		const day = (d: string | undefined, plus = 0) => {
-			if (!d) return null;
-			const date = new Date(`${d}T00:00:00Z`);
-			date.setUTCDate(date.getUTCDate() + plus);
-			return parseTimestamp(date.toISOString().slice(0, 10), { timezone });
-		};
+		const day = (d: string | undefined, plus = 0) => (d ? dayStart(tx, d, plus) : null);
 		const filter = {
-			from: day(f.from),
-			to: day(f.to, 1),
+			from: await day(f.from),
+			to: await day(f.to, 1),
 			category: f.category ?? null,
 			channel: f.channel ?? null,
 			department: f.department ?? null

@@ -6,9 +6,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from './db/port';
-import { createOrg, forEachDriver, type Org } from './db/test-helpers';
-import type { Queryable } from './db/types';
+import type { Db } from '../db/port';
+import { createOrg, forEachDriver, type Org } from '../db/test-helpers';
+import type { Queryable } from '../db/types';
 import { summary, weekly, type CaseSummary, type MetricsFilter, type WeekFigures } from './metrics';
 
 interface CategorySpec {

@@ -12,8 +12,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { useDb } from './db';
-import { createOrg, forEachDriver, type Org } from './db/test-helpers';
+import { useDb } from '../db';
+import { createOrg, forEachDriver, type Org } from '../db/test-helpers';
 import { cycleEffect, effectOf, type CycleEffect, type EffectInput } from './cycle-effect';
 
 const BASELINE = [3, 4, 3, 4, 3, 4, 3, 4];

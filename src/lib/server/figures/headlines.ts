@@ -5,19 +5,21 @@
  */
 import { latestSignal, median, xmr, type Limits, type Signal } from '$lib/metrics/spc';
 import { BETTER, metricSeries } from '$lib/metrics/series';
-import type { Queryable } from './db';
+import type { Queryable } from '../db';
+import { teamCategoryIds } from '../journeys';
 import { weekly } from './metrics';
+import { lastWeeks } from './period';
 
-export const HEADLINE_METRICS = ['repeat_rate', 'lead_p85', 'within_norm'] as const;
+const HEADLINE_METRICS = ['repeat_rate', 'lead_p85', 'within_norm'] as const;
 export type HeadlineMetric = (typeof HEADLINE_METRICS)[number];
 
 /** Weeks shown; the limits come from the first BASELINE_WEEKS of them. */
-export const HEADLINE_WEEKS = 26;
+const HEADLINE_WEEKS = 26;
 const BASELINE_WEEKS = 13;
 /** A signal counts for the badge when it includes one of the last this many weeks. */
 const RECENT_WEEKS = 3;
 
-export interface Headline {
+interface Headline {
 	metric: HeadlineMetric;
 	better: 'higher' | 'lower';
 	weeks: { week: string; value: number | null }[];
@@ -34,31 +36,6 @@ export interface TeamHeadlines {
 	/** Report categories mapped to the team's journeys; none → no figures. */
 	categories: number;
 	headlines: Headline[];
-}
-
-/** The categories mapped to touchpoints of a team's journeys. */
-export async function teamCategoryIds(tx: Queryable, teamId: string): Promise<string[]> {
-	const rows = await tx.query<{ category_id: string }>(
-		`select tc.category_id from touchpoint_category tc
-		   join touchpoint tp on tp.id = tc.touchpoint_id
-		   join journey j on j.id = tp.journey_id
-		  where j.team_id = $1`,
-		[teamId]
-	);
-	return rows.map((r) => r.category_id);
-}
-
-/** The last HEADLINE_WEEKS complete weeks: Monday 00:00 in the organisation's zone. */
-async function lastWeeks(tx: Queryable): Promise<{ from: string; to: string }> {
-	const [row] = await tx.query<{ from: Date; to: Date }>(
-		`select (date_trunc('week', now() at time zone o.timezone) - make_interval(weeks => $1))
-		          at time zone o.timezone as "from",
-		        date_trunc('week', now() at time zone o.timezone) at time zone o.timezone as "to"
-		   from organisation o where o.id = (select private.org_id())`,
-		[HEADLINE_WEEKS]
-	);
-	if (!row) throw new Error('no organisation for this user');
-	return { from: new Date(row.from).toISOString(), to: new Date(row.to).toISOString() };
 }
 
 export function headline(
@@ -88,8 +65,9 @@ export function headline(
 export async function teamHeadlines(tx: Queryable, teamId: string): Promise<TeamHeadlines> {
 	const categories = await teamCategoryIds(tx, teamId);
 	if (categories.length === 0) return { categories: 0, headlines: [] };
-	const period = await lastWeeks(tx);
-	const weeks = await weekly(tx, { categories, ...period });
+	const period = await lastWeeks(tx, HEADLINE_WEEKS);
+	if (!period) throw new Error('no organisation for this user');
+	const weeks = await weekly(tx, { categories, from: period.from, to: period.to });
 	return {
 		categories: categories.length,
 		headlines: HEADLINE_METRICS.map((metric) => {

@@ -11,8 +11,10 @@
  * baseline_to]; to the "after" period when its Monday lies in [change_date, test_to] (to the
  * last week when the test has no end).
  */
-import { db, type Claims, type Queryable } from './db';
+import { db, type Claims, type Queryable } from '../db';
+import { touchpointCategoryIds } from '../journeys';
 import { weekly, type MetricsFilter } from './metrics';
+import { weeksAround } from './period';
 import {
 	beforeAfter,
 	latestSignal,
@@ -27,7 +29,7 @@ import { metricSeries, UNIT, type Metric } from '$lib/metrics/series';
 import type { CycleStatus } from '$lib/schemas/cycles';
 
 /** Weeks after the rebase date whose points make the rebased limits. */
-export const REBASE_WEEKS = 20;
+const REBASE_WEEKS = 20;
 /** How long the chart runs on after the end of a test that was not adopted. */
 const WEEKS_AFTER_TEST = 8;
 
@@ -46,7 +48,7 @@ export interface EffectInput {
 	status: CycleStatus;
 }
 
-export interface EffectPoint {
+interface EffectPoint {
 	/** The Monday, 'YYYY-MM-DD'. */
 	week: string;
 	value: number | null;
@@ -54,7 +56,7 @@ export interface EffectPoint {
 }
 
 /** A stretch of the chart [from, to) with the limits that hold there. */
-export interface Segment {
+interface Segment {
 	from: number;
 	to: number;
 	limits: Limits | null;
@@ -97,11 +99,7 @@ export type CycleEffect =
  */
 async function scopeCategories(tx: Queryable, input: EffectInput): Promise<string[] | null> {
 	if (!input.scopeTouchpointId) return input.scopeCategoryId ? [input.scopeCategoryId] : null;
-	const rows = await tx.query<{ id: string }>(
-		'select category_id as id from touchpoint_category where touchpoint_id = $1',
-		[input.scopeTouchpointId]
-	);
-	const ids = rows.map((r) => r.id);
+	const ids = await touchpointCategoryIds(tx, input.scopeTouchpointId);
 	return input.scopeCategoryId ? ids.filter((id) => id === input.scopeCategoryId) : ids;
 }
 
@@ -154,13 +152,7 @@ export async function cycleEffect(
 		channel: input.scopeChannel
 	};
 	// whole weeks: Monday 00:00 in the organisation's zone of the first and after the last week
-	const [bounds] = await tx.query<{ from: Date; to: Date }>(
-		`select (date_trunc('week', $1::date::timestamp) at time zone o.timezone) as "from",
-		        ((date_trunc('week', $2::date::timestamp) + interval '7 days')
-		          at time zone o.timezone) as "to"
-		   from organisation o where o.id = private.org_id()`,
-		[input.baselineFrom, until]
-	);
+	const bounds = await weeksAround(tx, input.baselineFrom, until);
 	if (!bounds || until < input.baselineFrom) return { state: 'no_data', weeks: 0 };
 	const weeks = await weekly(tx, { ...filter, from: bounds.from, to: bounds.to });
 	const values = metricSeries(weeks, input.metric);

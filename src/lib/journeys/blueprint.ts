@@ -104,7 +104,7 @@ export function flow(
 	});
 }
 
-export interface EmotionPoint {
+interface EmotionPoint {
 	id: string;
 	name: string;
 	emotion: number;
@@ -128,14 +128,8 @@ export function emotionPoints(
 	});
 }
 
-/** The mean emotion of a stage's touchpoints (null without any). */
-export function stageEmotion(stage: { touchpoints: { emotion: number | null }[] }): number | null {
-	const felt = stage.touchpoints.flatMap((t) => (t.emotion === null ? [] : [t.emotion]));
-	return felt.length ? felt.reduce((a, b) => a + b, 0) / felt.length : null;
-}
-
 /** Where a touchpoint goes: a stage, a place in its order, and (from a drag) its lane. */
-export type Place = { stageId: string; index: number; office?: Office | null };
+type Place = { stageId: string; index: number; office?: Office | null };
 export type TouchpointMoveSpec = { direction: Direction } | Place;
 
 interface Movable {

@@ -6,11 +6,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { touchpointSchema, type TouchpointInput } from '$lib/schemas/journeys';
-import { useDb, type Claims } from './db';
-import type { Db } from './db/port';
-import { claimsFor, createOrg, forEachDriver, type Org } from './db/test-helpers';
-import * as journeys from './journeys';
-import { summary } from './metrics';
+import { useDb, type Claims } from '../db';
+import type { Db } from '../db/port';
+import { claimsFor, createOrg, forEachDriver, type Org } from '../db/test-helpers';
+import type { Period } from '../figures/period';
+import * as teams from '../teams';
+import * as journeys from '.';
+import { summary } from '../figures/metrics';
 
 /** A person added to an organisation (an auth user with a profile), through the service path. */
 async function addPerson(db: Db, org: Org, name: string, role = 'staff') {
@@ -72,9 +74,9 @@ const touchpoint = (stageId: string, name: string, more: Partial<TouchpointInput
 		...more
 	});
 
-function ok<T>(result: journeys.Result<T>): T {
+function ok<T extends object>(result: journeys.JourneyResult<T>): T {
 	if (!result.ok) throw new Error(`expected success, got ${result.error}`);
-	return result.value;
+	return result;
 }
 
 /** Stage names with their touchpoints' names, in map order. */
@@ -105,7 +107,7 @@ function everything(db: Db, journeyId: string) {
 }
 
 /** Four weeks in January 2026 (the organisations are in Europe/Amsterdam: UTC+1). */
-const PERIOD: journeys.Period = {
+const PERIOD: Period = {
 	weeks: 4,
 	from: '2026-01-04T23:00:00.000Z',
 	to: '2026-02-01T23:00:00.000Z',
@@ -164,7 +166,7 @@ forEachDriver('journeys', (t) => {
 					customerGroup: 'Inwoners',
 					ownerId: m[0].id
 				})
-			);
+			).id;
 			const list = await journeys.journeySummaries(member, teamId, { period: PERIOD });
 			expect(list.journeys.map((j) => [j.name, j.ownerName, j.stages])).toEqual([
 				['Container niet geleegd', 'Kim', 0]
@@ -179,7 +181,7 @@ forEachDriver('journeys', (t) => {
 						customerAction: `klant: ${name}`,
 						support: 'zaaksysteem'
 					})
-				);
+				).id;
 			tp.report = ok(
 				await journeys.addTouchpoint(
 					member,
@@ -192,14 +194,14 @@ forEachDriver('journeys', (t) => {
 						categories: [cat.container, cat.bulky]
 					})
 				)
-			);
+			).id;
 			tp.phone = ok(
 				await journeys.addTouchpoint(
 					member,
 					journeyId,
 					touchpoint(stage.Melden, 'Telefoon', { channel: 'phone', departmentId: kcc })
 				)
-			);
+			).id;
 			tp.plan = ok(
 				await journeys.addTouchpoint(
 					member,
@@ -210,7 +212,7 @@ forEachDriver('journeys', (t) => {
 						line: 2
 					})
 				)
-			);
+			).id;
 			tp.collect = ok(
 				await journeys.addTouchpoint(
 					member,
@@ -221,7 +223,7 @@ forEachDriver('journeys', (t) => {
 						categories: [cat.empty]
 					})
 				)
-			);
+			).id;
 			expect(await layout(member, teamId, journeyId)).toEqual([
 				['Melden', ['Melding', 'Telefoon']],
 				['Beoordelen', ['Inplannen']],
@@ -298,7 +300,7 @@ forEachDriver('journeys', (t) => {
 
 			expect(await journeys.undo(member, journeyId)).toEqual({
 				ok: true,
-				value: { change: 'touchpoint_move', subject: 'Melding' }
+				undone: { change: 'touchpoint_move', subject: 'Melding' }
 			});
 			const after = await everything(t().db, journeyId);
 			expect({ ...after, undo: [] }).toEqual({ ...before, undo: [] });
@@ -342,7 +344,7 @@ forEachDriver('journeys', (t) => {
 			expect(gone.mappings.map((r) => r.category_id)).not.toContain(cat.container);
 			expect(await journeys.undo(member, journeyId)).toEqual({
 				ok: true,
-				value: { change: 'touchpoint_remove', subject: 'Melding' }
+				undone: { change: 'touchpoint_remove', subject: 'Melding' }
 			});
 			const back = await everything(t().db, journeyId);
 			expect({ ...back, undo: [] }).toEqual({ ...before, undo: [] });
@@ -427,14 +429,14 @@ forEachDriver('journeys', (t) => {
 					customerGroup: '',
 					ownerId: null
 				})
-			);
+			).id;
 			const otherStage = ok(
 				await journeys.addStage(otherMember, other, {
 					name: 'Melden',
 					customerAction: '',
 					support: ''
 				})
-			);
+			).id;
 			ok(
 				await journeys.addTouchpoint(
 					otherMember,
@@ -619,7 +621,7 @@ forEachDriver('journeys', (t) => {
 					customerAction: '',
 					support: ''
 				})
-			);
+			).id;
 			ok(await journeys.removeStage(a.admin.claims, journeyId, coachStage));
 			expect((await layout(member, teamId, journeyId)).map((s) => s[0])).toEqual([
 				'Melden',
@@ -630,7 +632,7 @@ forEachDriver('journeys', (t) => {
 
 		it('another organisation sees nothing and changes nothing', async () => {
 			expect(await journeys.get(b.admin.claims, teamId, journeyId)).toBeNull();
-			expect(await journeys.team(b.admin.claims, teamId)).toBeNull();
+			expect(await t().db.asUser(b.admin.claims, (tx) => teams.info(tx, teamId))).toBeNull();
 			const list = await journeys.journeySummaries(b.admin.claims, teamId);
 			expect(list.journeys).toEqual([]);
 			const before = await everything(t().db, journeyId);
