@@ -74,10 +74,6 @@ async function store(mode: IDBTransactionMode) {
 	return (await open()).transaction(STORE, mode).objectStore(STORE);
 }
 
-export function outboxAvailable(): boolean {
-	return typeof indexedDB !== 'undefined';
-}
-
 /** All entries, oldest first. */
 export async function list(): Promise<OutboxEntry[]> {
 	const all = await request((await store('readonly')).getAll() as IDBRequest<OutboxEntry[]>);

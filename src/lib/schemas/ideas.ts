@@ -20,9 +20,6 @@ export {
 	type IdeaStatus
 } from '$lib/ideas/rules';
 
-/** Ideas still waiting for a decision. */
-export const OPEN_STATUSES: IdeaStatus[] = ['new', 'reviewing'];
-
 const uuid = z.uuid({ error: 'idea_id_invalid' });
 
 export const ideaBody = z

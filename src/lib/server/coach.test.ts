@@ -152,23 +152,23 @@ forEachDriver('coach view', (t) => {
 			expect(names(await coach.overview(a.staff.claims))).toEqual([]);
 			expect(coach.mayCoach('staff')).toBe(false);
 			expect(coach.mayCoach('coach') && coach.mayCoach('admin')).toBe(true);
-			expect(await coach.team(a.staff.claims, team.Zeta)).toEqual({
+			expect(await coach.teamPage(a.staff.claims, team.Zeta)).toEqual({
 				ok: false,
 				error: 'forbidden'
 			});
 		});
 
 		it('a coach opens only their own team; another organisation’s team is not found', async () => {
-			expect((await coach.team(a.coach.claims, team.Zeta)).ok).toBe(true);
-			expect(await coach.team(otherCoach.claims, team.Zeta)).toEqual({
+			expect((await coach.teamPage(a.coach.claims, team.Zeta)).ok).toBe(true);
+			expect(await coach.teamPage(otherCoach.claims, team.Zeta)).toEqual({
 				ok: false,
 				error: 'forbidden'
 			});
-			expect(await coach.team(a.coach.claims, team.Elsewhere)).toEqual({
+			expect(await coach.teamPage(a.coach.claims, team.Elsewhere)).toEqual({
 				ok: false,
 				error: 'not_found'
 			});
-			expect(await coach.team(a.admin.claims, randomUUID())).toEqual({
+			expect(await coach.teamPage(a.admin.claims, randomUUID())).toEqual({
 				ok: false,
 				error: 'not_found'
 			});
@@ -198,7 +198,7 @@ forEachDriver('coach view', (t) => {
 			expect(names(view)).toEqual(['Aardvark', 'Zeta']);
 			expect(view.teams[1]).toMatchObject({ dueOn: addDays(today, 21), daysLate: -21 });
 
-			const page = await coach.team(a.coach.claims, team.Zeta);
+			const page = await coach.teamPage(a.coach.claims, team.Zeta);
 			if (!page.ok) throw new Error(page.error);
 			expect(page.page.evaluations.map((e) => e.heldOn)).toEqual([today, addDays(today, -38)]);
 			expect(page.page.evaluations[0]).toMatchObject({
@@ -379,7 +379,7 @@ forEachDriver('coach view', (t) => {
 			});
 			const zeta = (await coach.overview(a.coach.claims)).teams.find((x) => x.name === 'Zeta')!;
 			expect(zeta.requests).toEqual([]);
-			const page = await coach.team(a.coach.claims, team.Zeta);
+			const page = await coach.teamPage(a.coach.claims, team.Zeta);
 			if (!page.ok) throw new Error(page.error);
 			expect(page.page.decided).toMatchObject([
 				{ id: requestId, status: 'approved', reason: 'Past binnen de begroting' }

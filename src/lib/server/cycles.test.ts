@@ -9,6 +9,7 @@ import { useDb } from './db';
 import { claimsFor, createTwoOrgs, forEachDriver, type Org } from './db/test-helpers';
 import type { Claims } from './db/types';
 import * as cycles from './cycles';
+import * as teams from './teams';
 import { cycleSchema, type CycleInput } from '$lib/schemas/cycles';
 
 interface Person {
@@ -302,9 +303,9 @@ forEachDriver('improvement cycles', (t) => {
 		const id = await plannedCycle('Alleen lezen');
 		expect(await cycles.get(other.claims, teamId, id)).toMatchObject({ title: 'Alleen lezen' });
 		expect((await cycles.list(other.claims, teamId)).map((c) => c.id)).toContain(id);
-		expect(await cycles.team(other.claims, teamId)).toMatchObject({
+		expect(await teams.info(other.claims, teamId)).toMatchObject({
 			canEdit: false,
-			canDecide: false
+			isCoach: false
 		});
 		expect(await cycles.update(other.claims, id, plan({ title: 'Gekaapt' }))).toEqual({
 			ok: false,
@@ -337,7 +338,7 @@ forEachDriver('improvement cycles', (t) => {
 		const raised = await cycles.raiseRequest(kim.claims, id, 'Vraag');
 		if (!raised.ok) throw new Error(raised.error);
 		const stranger = b.admin.claims;
-		expect(await cycles.team(stranger, teamId)).toBeNull();
+		expect(await teams.info(stranger, teamId)).toBeNull();
 		expect(await cycles.list(stranger, teamId)).toEqual([]);
 		expect(await cycles.get(stranger, teamId, id)).toBeNull();
 		expect(await cycles.openRequests(stranger)).toEqual([]);

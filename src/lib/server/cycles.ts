@@ -9,7 +9,9 @@
  * which one, and translates the database's refusal as a fallback.
  */
 import { db, type Claims, type Queryable } from './db';
-import { FOREIGN_KEY_VIOLATION, RLS_VIOLATION, sqlState } from './db/errors';
+import { sqlState } from './db/errors';
+import { attempt, refuse, refused, type DbRefusal, type Result } from './result';
+import { mandateInForce, memberNames, type Mandate } from './teams';
 import type { Better } from '$lib/metrics/spc';
 import type { Metric } from '$lib/metrics/series';
 import {
@@ -38,18 +40,16 @@ export type CycleError =
 	| 'cycle_rebase_needs_adoption'
 	| 'too_long';
 
-export type Result<T extends object = object> =
-	({ ok: true } & T) | { ok: false; error: CycleError };
+/** Inside a change: undo it and answer with a CycleError. */
+const stop = refuse<CycleError>;
 
-const fail = (error: CycleError): { ok: false; error: CycleError } => ({ ok: false, error });
-
-/** What the database answered, as one of our error keys; unknown errors are thrown on. */
-function cycleError(e: unknown): { ok: false; error: CycleError } {
+/** What the database refused, as one of our error keys; unknown errors are thrown on. */
+function cycleRefusal(e: unknown, kind: DbRefusal | undefined): CycleError | undefined {
 	const state = sqlState(e);
 	const message = e instanceof Error ? e.message : String(e);
-	if (state === RLS_VIOLATION) return fail('forbidden');
-	if (state === FOREIGN_KEY_VIOLATION) return fail('cycle_scope_unknown');
-	if (state === '22P02' || state === '22007' || state === '22008') return fail('not_found');
+	if (kind === 'forbidden') return 'forbidden';
+	if (kind === 'foreign_key') return 'cycle_scope_unknown';
+	if (state === '22P02' || state === '22007' || state === '22008') return 'not_found';
 	const known: CycleError[] = [
 		'cycle_windows_missing',
 		'cycle_outside_mandate',
@@ -63,22 +63,11 @@ function cycleError(e: unknown): { ok: false; error: CycleError } {
 	// its constraint in the message on both drivers.
 	if (state === 'P0001' || state === '23514') {
 		const key = known.find((k) => message.includes(k));
-		if (key) return fail(key);
-		if (message.includes('has been decided')) return fail('cycle_request_decided');
-		if (message.includes('cycle_rebase_after_change')) return fail('cycle_rebase_needs_adoption');
+		if (key) return key;
+		if (message.includes('has been decided')) return 'cycle_request_decided';
+		if (message.includes('cycle_rebase_after_change')) return 'cycle_rebase_needs_adoption';
 	}
-	throw e;
-}
-
-export interface TeamInfo {
-	id: string;
-	name: string;
-	coachId: string | null;
-	coachName: string | null;
-	/** Member, coach or admin: may change the team's cycles. */
-	canEdit: boolean;
-	/** The team's coach or an admin: decides requests. */
-	canDecide: boolean;
+	return undefined;
 }
 
 export interface CycleCard {
@@ -141,14 +130,6 @@ export interface DecisionRequest {
 	reason: string | null;
 }
 
-export interface Mandate {
-	id: string;
-	version: number;
-	decisionRights: string[];
-	boundaries: string[];
-	approvedOn: string;
-}
-
 export interface AuditEntry {
 	id: number;
 	at: Date;
@@ -173,22 +154,6 @@ export interface OpenRequest {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (s: string) => UUID.test(s);
-
-/** The team, if the user's organisation has it, with what the user may do there. */
-export async function team(claims: Claims, teamId: string): Promise<TeamInfo | null> {
-	if (!isUuid(teamId)) return null;
-	const [row] = await db().asUser(claims, (tx) =>
-		tx.query<TeamInfo>(
-			`select t.id, t.name, t.coach_id as "coachId", p.name as "coachName",
-			        private.can_edit_team(t.id) as "canEdit",
-			        private.is_team_coach(t.id) as "canDecide"
-			   from team t left join person p on p.id = t.coach_id
-			  where t.id = $1`,
-			[teamId]
-		)
-	);
-	return row ?? null;
-}
 
 /** The team's cycles for the board, most recently changed first. */
 export function list(claims: Claims, teamId: string): Promise<CycleCard[]> {
@@ -250,23 +215,26 @@ export async function get(claims: Claims, teamId: string, cycleId: string): Prom
 /** Everything the cycle page shows next to the cycle itself. */
 export async function details(claims: Claims, cycle: Cycle) {
 	return db().asUser(claims, async (tx) => {
-		const [actions, requests, mandate, trail, scopes, members] = await Promise.all([
+		const [actions, requests, mandate, trail, scopes, members]: [
+			CycleAction[],
+			DecisionRequest[],
+			Mandate | null,
+			AuditEntry[],
+			ScopeChoices,
+			string[]
+		] = await Promise.all([
 			tx.query<CycleAction>(
 				`select id, who, what, due_on as "dueOn", done from cycle_action
 				  where cycle_id = $1 order by done, due_on nulls last, created_at`,
 				[cycle.id]
 			),
 			requestsOf(tx, cycle.id),
-			currentMandateOf(tx, cycle.teamId),
+			mandateInForce(tx, cycle.teamId),
 			trailOf(tx, cycle.id),
 			scopeChoices(tx, cycle.teamId),
-			tx.query<{ name: string }>(
-				`select p.name from team_member tm join person p on p.id = tm.person_id
-				  where tm.team_id = $1 order by lower(p.name)`,
-				[cycle.teamId]
-			)
+			memberNames(tx, cycle.teamId)
 		]);
-		return { actions, requests, mandate, trail, scopes, members: members.map((p) => p.name) };
+		return { actions, requests, mandate, trail, scopes, members };
 	});
 }
 
@@ -283,22 +251,6 @@ function requestsOf(tx: Queryable, cycleId: string) {
 	);
 }
 
-/** The team's current mandate: its latest approved version (null when none is approved). */
-async function currentMandateOf(tx: Queryable, teamId: string): Promise<Mandate | null> {
-	const [row] = await tx.query<Mandate>(
-		`select id, version, decision_rights as "decisionRights", boundaries,
-		        approved_on as "approvedOn"
-		   from mandate where team_id = $1 and approved_on is not null
-		  order by version desc limit 1`,
-		[teamId]
-	);
-	return row ?? null;
-}
-
-export function currentMandate(claims: Claims, teamId: string): Promise<Mandate | null> {
-	return db().asUser(claims, (tx) => currentMandateOf(tx, teamId));
-}
-
 export interface ScopeChoices {
 	categories: { id: string; name: string }[];
 	touchpoints: { id: string; name: string; journey: string }[];
@@ -308,7 +260,8 @@ export interface ScopeChoices {
 
 /**
  * Categories and report channels (all the user may see) and the team's touchpoints that have
- * categories mapped.
+ * categories mapped. (Categories and reports belong to the case data, touchpoints to the
+ * journeys: read here until those modules offer verbs for it.)
  */
 async function scopeChoices(tx: Queryable, teamId: string): Promise<ScopeChoices> {
 	const [categories, touchpoints, channels] = await Promise.all([
@@ -346,40 +299,169 @@ function trailOf(tx: Queryable, cycleId: string) {
 	);
 }
 
-/** A new cycle of the team, status idea. */
-/** Runs a change as the user; what the database refuses comes back as a Result (cycleError). */
-async function changeAsUser<T extends object>(
+/**
+ * Runs a change as the user: a `stop(…)` inside undoes it and answers with that reason, and
+ * what the database refuses comes back as a CycleError (cycleRefusal).
+ */
+function change<T extends object = object>(
 	claims: Claims,
-	work: (tx: Queryable) => Promise<Result<T>>
-): Promise<Result<T>> {
-	try {
-		return await db().asUser(claims, work);
-	} catch (e) {
-		return cycleError(e);
-	}
+	work: (tx: Queryable) => Promise<T>
+): Promise<Result<T, CycleError>> {
+	return attempt(() => db().asUser(claims, work), cycleRefusal);
 }
 
+/** A new cycle of the team, status idea. */
 export async function create(
 	claims: Claims,
 	teamId: string,
 	input: CreateCycleInput
-): Promise<Result<{ id: string }>> {
-	if (!isUuid(teamId)) return fail('not_found');
-	return changeAsUser(claims, async (tx) => {
+): Promise<Result<{ id: string }, CycleError>> {
+	if (!isUuid(teamId)) return refused('not_found');
+	return change(claims, async (tx) => {
 		const rows = await tx.query<{ id: string }>(
 			`insert into improvement_cycle (org_id, team_id, title, problem)
 			 select t.org_id, t.id, $2, $3 from team t where t.id = $1
 			 returning id`,
 			[teamId, input.title, input.problem]
 		);
-		return rows.length ? { ok: true as const, id: rows[0].id } : fail('not_found');
+		return rows.length ? { id: rows[0].id } : stop('not_found');
 	});
 }
 
+/**
+ * A new cycle (status idea) made of an idea, inside the idea's triage: its id. Row level
+ * security refuses it to those who may not change the team's cycles (the caller's transaction
+ * then fails with that refusal).
+ */
+export async function createFromIdea(
+	tx: Queryable,
+	teamId: string,
+	title: string,
+	problem: string
+): Promise<string> {
+	const [cycle] = await tx.query<{ id: string }>(
+		`insert into public.improvement_cycle (org_id, team_id, title, problem, status)
+		 values ((select private.org_id()), $1, $2, $3, 'idea') returning id`,
+		[teamId, title, problem]
+	);
+	return cycle.id;
+}
+
+/** Whether a cycle is one of the team's (an idea may join it). */
+export async function isTeams(tx: Queryable, cycleId: string, teamId: string): Promise<boolean> {
+	const [cycle] = await tx.query(
+		'select 1 from public.improvement_cycle where id = $1 and team_id = $2',
+		[cycleId, teamId]
+	);
+	return !!cycle;
+}
+
+/** Cycles of a team that are not finished (an idea can join one), newest first. */
+export function unfinished(
+	claims: Claims,
+	teamId: string
+): Promise<{ id: string; title: string; status: CycleStatus }[]> {
+	return db().asUser(claims, (tx) =>
+		tx.query<{ id: string; title: string; status: CycleStatus }>(
+			`select id, title, status from public.improvement_cycle
+			  where team_id = $1 and status not in ('adopted', 'adapted', 'abandoned')
+			  order by created_at desc`,
+			[teamId]
+		)
+	);
+}
+
+export interface ActiveCycle {
+	id: string;
+	title: string;
+	status: CycleStatus;
+	nextStep: string;
+	metric: Metric;
+}
+
+/** The team's cycles in an active status, furthest along first, then most recently changed. */
+export function active(tx: Queryable, teamId: string): Promise<ActiveCycle[]> {
+	return tx.query<ActiveCycle>(
+		`select id, title, status, next_step as "nextStep", metric from improvement_cycle
+		  where team_id = $1 and status in ('idea', 'plan', 'test', 'evaluate')
+		  order by array_position(array['evaluate', 'test', 'plan', 'idea']::cycle_status[], status),
+		           updated_at desc`,
+		[teamId]
+	);
+}
+
+/** How many cycles each of these teams has per status. */
+export function statusCounts(
+	tx: Queryable,
+	teamIds: string[]
+): Promise<{ teamId: string; status: CycleStatus; n: number }[]> {
+	return tx.query<{ teamId: string; status: CycleStatus; n: number }>(
+		`select team_id as "teamId", status, count(*)::int as n
+		   from improvement_cycle where team_id = any($1::uuid[])
+		  group by team_id, status`,
+		[teamIds]
+	);
+}
+
+export interface StagnantCycle {
+	id: string;
+	title: string;
+	status: CycleStatus;
+	/** Days since the cycle last changed. */
+	days: number;
+}
+
+/** Cycles of these teams in an active status that have not changed for `days` days, oldest first. */
+export function stagnant(
+	tx: Queryable,
+	teamIds: string[],
+	days: number
+): Promise<(StagnantCycle & { teamId: string })[]> {
+	return tx.query<StagnantCycle & { teamId: string }>(
+		`select c.team_id as "teamId", c.id, c.title, c.status,
+		        floor(extract(epoch from now() - c.updated_at) / 86400)::int as days
+		   from improvement_cycle c
+		  where c.team_id = any($1::uuid[])
+		    and c.status in ('idea', 'plan', 'test', 'evaluate')
+		    and c.updated_at < now() - make_interval(days => $2)
+		  order by c.updated_at, c.title`,
+		[teamIds, days]
+	);
+}
+
+export interface DecidedRequest {
+	id: string;
+	cycleTitle: string;
+	question: string;
+	status: 'approved' | 'declined';
+	reason: string;
+	decidedBy: string | null;
+	decidedOn: string;
+}
+
+/** The team's requests decided in the last `days` days, newest first. */
+export function decided(tx: Queryable, teamId: string, days: number): Promise<DecidedRequest[]> {
+	return tx.query<DecidedRequest>(
+		`select d.id, c.title as "cycleTitle", d.question, d.status, d.reason,
+		        p.name as "decidedBy", d.decided_at::date::text as "decidedOn"
+		   from decision_request d
+		   join improvement_cycle c on c.id = d.cycle_id
+		   left join person p on p.id = d.decided_by
+		  where c.team_id = $1 and d.status <> 'open'
+		    and d.decided_at > now() - make_interval(days => $2)
+		  order by d.decided_at desc`,
+		[teamId, days]
+	);
+}
+
 /** Changes the plan: texts, metric and scope, windows, next step and learnings. */
-export async function update(claims: Claims, cycleId: string, input: CycleInput): Promise<Result> {
-	if (!isUuid(cycleId)) return fail('not_found');
-	return changeAsUser(claims, async (tx) => {
+export async function update(
+	claims: Claims,
+	cycleId: string,
+	input: CycleInput
+): Promise<Result<object, CycleError>> {
+	if (!isUuid(cycleId)) return refused('not_found');
+	return change(claims, async (tx) => {
 		if (input.scopeTouchpointId) {
 			// a touchpoint scope is one of the cycle's own team's journeys
 			const [own] = await tx.query(
@@ -388,7 +470,7 @@ export async function update(claims: Claims, cycleId: string, input: CycleInput)
 				  where t.id = $1 and c.id = $2`,
 				[input.scopeTouchpointId, cycleId]
 			);
-			if (!own) return fail('cycle_scope_unknown');
+			if (!own) return stop('cycle_scope_unknown');
 		}
 		const rows = await tx.query(
 			`update improvement_cycle set title = $2, problem = $3, hypothesis = $4, metric = $5,
@@ -415,14 +497,14 @@ export async function update(claims: Claims, cycleId: string, input: CycleInput)
 				input.learnings
 			]
 		);
-		return rows.length ? { ok: true as const } : await missingOrForbidden(tx, cycleId);
+		return rows.length ? {} : await missingOrForbidden(tx, cycleId);
 	});
 }
 
 /** After an update that touched nothing: the row is invisible (not found) or not ours to change. */
-async function missingOrForbidden(tx: Queryable, cycleId: string) {
+async function missingOrForbidden(tx: Queryable, cycleId: string): Promise<never> {
 	const [seen] = await tx.query('select 1 from improvement_cycle where id = $1', [cycleId]);
-	return fail(seen ? 'forbidden' : 'not_found');
+	return stop(seen ? 'forbidden' : 'not_found');
 }
 
 const WINDOWS = ['baselineFrom', 'baselineTo', 'changeDate', 'testFrom', 'testTo'] as const;
@@ -438,28 +520,28 @@ export async function setStatus(
 	cycleId: string,
 	to: CycleStatus,
 	right: string | null = null
-): Promise<Result> {
-	if (!isUuid(cycleId)) return fail('not_found');
-	return changeAsUser(claims, async (tx) => {
+): Promise<Result<object, CycleError>> {
+	if (!isUuid(cycleId)) return refused('not_found');
+	return change(claims, async (tx) => {
 		const cycle = await loadCycle(tx, cycleId);
-		if (!cycle) return fail('not_found');
-		if (!(await canEdit(tx, cycleId))) return fail('forbidden');
-		if (!NEXT_STATUS[cycle.status].includes(to)) return fail('cycle_status_stale');
+		if (!cycle) return stop('not_found');
+		if (!(await canEdit(tx, cycleId))) return stop('forbidden');
+		if (!NEXT_STATUS[cycle.status].includes(to)) return stop('cycle_status_stale');
 		let mandateId: string | null = cycle.mandateId;
 		let mandateRight: string | null = cycle.mandateRight;
 		if (to === 'test') {
-			if (WINDOWS.some((w) => !cycle[w])) return fail('cycle_windows_missing');
+			if (WINDOWS.some((w) => !cycle[w])) return stop('cycle_windows_missing');
 			const [approved] = await tx.query(
 				`select 1 from decision_request where cycle_id = $1 and status = 'approved'`,
 				[cycleId]
 			);
-			const mandate = await currentMandateOf(tx, cycle.teamId);
+			const mandate = await mandateInForce(tx, cycle.teamId);
 			if (right) {
-				if (!mandate || !mandate.decisionRights.includes(right)) return fail('cycle_right_unknown');
+				if (!mandate || !mandate.decisionRights.includes(right)) return stop('cycle_right_unknown');
 				mandateId = mandate.id;
 				mandateRight = right;
 			} else if (!approved) {
-				return fail('cycle_outside_mandate');
+				return stop('cycle_outside_mandate');
 			} else {
 				mandateId = null;
 				mandateRight = null;
@@ -470,7 +552,7 @@ export async function setStatus(
 			  where id = $1 and status = $2 returning id`,
 			[cycleId, cycle.status, to, mandateId, mandateRight]
 		);
-		return rows.length ? { ok: true as const } : await missingOrForbidden(tx, cycleId);
+		return rows.length ? {} : await missingOrForbidden(tx, cycleId);
 	});
 }
 
@@ -478,19 +560,23 @@ export async function setStatus(
  * After adoption, the team may compute the limits anew from the change date on: recorded in
  * rebased_on (and by whom, by the trigger), never done automatically. `undo` takes it back.
  */
-export async function rebase(claims: Claims, cycleId: string, undo = false): Promise<Result> {
-	if (!isUuid(cycleId)) return fail('not_found');
-	return changeAsUser(claims, async (tx) => {
+export async function rebase(
+	claims: Claims,
+	cycleId: string,
+	undo = false
+): Promise<Result<object, CycleError>> {
+	if (!isUuid(cycleId)) return refused('not_found');
+	return change(claims, async (tx) => {
 		const cycle = await loadCycle(tx, cycleId);
-		if (!cycle) return fail('not_found');
-		if (!(await canEdit(tx, cycleId))) return fail('forbidden');
-		if (cycle.status !== 'adopted' || !cycle.changeDate) return fail('cycle_rebase_needs_adoption');
+		if (!cycle) return stop('not_found');
+		if (!(await canEdit(tx, cycleId))) return stop('forbidden');
+		if (cycle.status !== 'adopted' || !cycle.changeDate) return stop('cycle_rebase_needs_adoption');
 		const rows = await tx.query(
 			`update improvement_cycle set rebased_on = case when $2 then null else change_date end
 			  where id = $1 returning id`,
 			[cycleId, undo]
 		);
-		return rows.length ? { ok: true as const } : await missingOrForbidden(tx, cycleId);
+		return rows.length ? {} : await missingOrForbidden(tx, cycleId);
 	});
 }
 
@@ -498,16 +584,16 @@ export async function addAction(
 	claims: Claims,
 	cycleId: string,
 	input: ActionInput
-): Promise<Result> {
-	if (!isUuid(cycleId)) return fail('not_found');
-	return changeAsUser(claims, async (tx) => {
+): Promise<Result<object, CycleError>> {
+	if (!isUuid(cycleId)) return refused('not_found');
+	return change(claims, async (tx) => {
 		const rows = await tx.query(
 			`insert into cycle_action (org_id, cycle_id, who, what, due_on)
 			 select c.org_id, c.id, $2, $3, $4 from improvement_cycle c where c.id = $1
 			 returning id`,
 			[cycleId, input.who, input.what, input.dueOn]
 		);
-		return rows.length ? { ok: true as const } : fail('not_found');
+		return rows.length ? {} : stop('not_found');
 	});
 }
 
@@ -517,14 +603,14 @@ export async function setActionDone(
 	cycleId: string,
 	actionId: string,
 	done: boolean
-): Promise<Result> {
-	if (!isUuid(cycleId) || !isUuid(actionId)) return fail('not_found');
-	return changeAsUser(claims, async (tx) => {
+): Promise<Result<object, CycleError>> {
+	if (!isUuid(cycleId) || !isUuid(actionId)) return refused('not_found');
+	return change(claims, async (tx) => {
 		const rows = await tx.query(
 			'update cycle_action set done = $3 where id = $1 and cycle_id = $2 returning id',
 			[actionId, cycleId, done]
 		);
-		return rows.length ? { ok: true as const } : await actionMissingOrForbidden(tx, actionId);
+		return rows.length ? {} : await actionMissingOrForbidden(tx, actionId);
 	});
 }
 
@@ -532,20 +618,20 @@ export async function removeAction(
 	claims: Claims,
 	cycleId: string,
 	actionId: string
-): Promise<Result> {
-	if (!isUuid(cycleId) || !isUuid(actionId)) return fail('not_found');
-	return changeAsUser(claims, async (tx) => {
+): Promise<Result<object, CycleError>> {
+	if (!isUuid(cycleId) || !isUuid(actionId)) return refused('not_found');
+	return change(claims, async (tx) => {
 		const rows = await tx.query(
 			'delete from cycle_action where id = $1 and cycle_id = $2 returning id',
 			[actionId, cycleId]
 		);
-		return rows.length ? { ok: true as const } : await actionMissingOrForbidden(tx, actionId);
+		return rows.length ? {} : await actionMissingOrForbidden(tx, actionId);
 	});
 }
 
-async function actionMissingOrForbidden(tx: Queryable, actionId: string) {
+async function actionMissingOrForbidden(tx: Queryable, actionId: string): Promise<never> {
 	const [seen] = await tx.query('select 1 from cycle_action where id = $1', [actionId]);
-	return fail(seen ? 'forbidden' : 'not_found');
+	return stop(seen ? 'forbidden' : 'not_found');
 }
 
 /** The team asks its coach to decide on a change its mandate does not cover. */
@@ -553,21 +639,21 @@ export async function raiseRequest(
 	claims: Claims,
 	cycleId: string,
 	question: string
-): Promise<Result<{ id: string }>> {
-	if (!isUuid(cycleId)) return fail('not_found');
-	return changeAsUser(claims, async (tx) => {
+): Promise<Result<{ id: string }, CycleError>> {
+	if (!isUuid(cycleId)) return refused('not_found');
+	return change(claims, async (tx) => {
 		const [open] = await tx.query(
 			`select 1 from decision_request where cycle_id = $1 and status = 'open'`,
 			[cycleId]
 		);
-		if (open) return fail('cycle_request_open');
+		if (open) return stop('cycle_request_open');
 		const rows = await tx.query<{ id: string }>(
 			`insert into decision_request (org_id, cycle_id, question)
 			 select c.org_id, c.id, $2 from improvement_cycle c where c.id = $1
 			 returning id`,
 			[cycleId, question]
 		);
-		return rows.length ? { ok: true as const, id: rows[0].id } : fail('not_found');
+		return rows.length ? { id: rows[0].id } : stop('not_found');
 	});
 }
 
@@ -580,26 +666,26 @@ export async function decideRequest(
 	requestId: string,
 	approve: boolean,
 	reason: string
-): Promise<Result> {
-	if (!isUuid(requestId)) return fail('not_found');
+): Promise<Result<object, CycleError>> {
+	if (!isUuid(requestId)) return refused('not_found');
 	const why = reason.trim();
-	if (!why) return fail('cycle_reason_required');
-	if (why.length > 2000) return fail('too_long');
-	return changeAsUser(claims, async (tx) => {
+	if (!why) return refused('cycle_reason_required');
+	if (why.length > 2000) return refused('too_long');
+	return change(claims, async (tx) => {
 		const rows = await tx.query(
 			`update decision_request set status = $2, reason = $3
 			  where id = $1 and status = 'open' returning id`,
 			[requestId, approve ? 'approved' : 'declined', why]
 		);
-		if (rows.length) return { ok: true as const };
+		if (rows.length) return {};
 		const [seen] = await tx.query<{ status: string; canDecide: boolean }>(
 			`select status, private.can_decide_for_cycle(cycle_id) as "canDecide"
 			   from decision_request where id = $1`,
 			[requestId]
 		);
-		if (!seen) return fail('not_found');
-		if (!seen.canDecide) return fail('forbidden');
-		return fail('cycle_request_decided');
+		if (!seen) return stop('not_found');
+		if (!seen.canDecide) return stop('forbidden');
+		return stop('cycle_request_decided');
 	});
 }
 

@@ -1,5 +1,5 @@
 import { db, type Claims } from './db';
-import { RLS_VIOLATION, sqlState, UNIQUE_VIOLATION } from './db/errors';
+import { attempt, refuse, type DbRefusal, type Result } from './result';
 import type { DepartmentInput, DepartmentKind } from '$lib/schemas/departments';
 
 export interface DepartmentRow {
@@ -19,30 +19,36 @@ export function list(claims: Claims): Promise<DepartmentRow[]> {
 	);
 }
 
-type Result = { ok: true } | { ok: false; error: 'name_taken' | 'not_found' | 'forbidden' };
+export type DepartmentError = 'name_taken' | 'not_found' | 'forbidden';
 
-function departmentError(e: unknown): Result {
-	if (sqlState(e) === UNIQUE_VIOLATION) return { ok: false, error: 'name_taken' };
-	if (sqlState(e) === RLS_VIOLATION) return { ok: false, error: 'forbidden' };
-	throw e;
-}
+/** What the database refused, as a DepartmentError. */
+const departmentRefusal = (
+	_e: unknown,
+	kind: DbRefusal | undefined
+): DepartmentError | undefined =>
+	kind === 'unique' ? 'name_taken' : kind === 'forbidden' ? 'forbidden' : undefined;
 
-export async function create(claims: Claims, input: DepartmentInput): Promise<Result> {
-	try {
+export function create(
+	claims: Claims,
+	input: DepartmentInput
+): Promise<Result<object, DepartmentError>> {
+	return attempt(async () => {
 		await db().asUser(claims, (tx) =>
 			tx.query(
 				`insert into department (org_id, name, kind) values ((select private.org_id()), $1, $2)`,
 				[input.name, input.kind]
 			)
 		);
-		return { ok: true };
-	} catch (e) {
-		return departmentError(e);
-	}
+		return {};
+	}, departmentRefusal);
 }
 
-export async function update(claims: Claims, id: string, input: DepartmentInput): Promise<Result> {
-	try {
+export function update(
+	claims: Claims,
+	id: string,
+	input: DepartmentInput
+): Promise<Result<object, DepartmentError>> {
+	return attempt(async () => {
 		const rows = await db().asUser(claims, (tx) =>
 			tx.query('update department set name = $2, kind = $3 where id = $1 returning id', [
 				id,
@@ -50,10 +56,8 @@ export async function update(claims: Claims, id: string, input: DepartmentInput)
 				input.kind
 			])
 		);
-		return rows.length ? { ok: true } : { ok: false, error: 'not_found' };
-	} catch (e) {
-		return departmentError(e);
-	}
+		return rows.length ? {} : refuse<DepartmentError>('not_found');
+	}, departmentRefusal);
 }
 
 export async function remove(claims: Claims, id: string): Promise<boolean> {

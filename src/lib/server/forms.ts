@@ -90,7 +90,13 @@ const STATUS: Record<string, number> = {
 	// the request conflicts with the current state of the journey, not with its own content
 	category_taken: 409,
 	nothing_to_undo: 409,
-	cannot_move: 409
+	cannot_move: 409,
+	// someone decided the request meanwhile
+	cycle_request_decided: 409,
+	// an idea's id made on the phone that is somebody else's, or sent for somebody else
+	idea_id_taken: 409,
+	idea_wrong_person: 409,
+	idea_photo_too_large: 413
 };
 
 /** The HTTP status of a domain refusal. */

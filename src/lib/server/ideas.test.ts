@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useDb } from './db';
+import * as cycles from './cycles';
+import { db, useDb } from './db';
 import type { Db } from './db/port';
 import { claimsFor, createTwoOrgs, forEachDriver, type Member, type Org } from './db/test-helpers';
 import { seedDemoIdeas } from './demo/ideas';
@@ -299,7 +300,7 @@ forEachDriver('ideas', (t) => {
 				cycle: other.id
 			});
 			expect(right).toEqual({ ok: true, cycleId: other.id });
-			expect((await ideas.openCycles(a.coach.claims, parks.id)).map((c) => c.id)).toContain(
+			expect((await cycles.unfinished(a.coach.claims, parks.id)).map((c) => c.id)).toContain(
 				other.id
 			);
 		});
@@ -341,7 +342,9 @@ forEachDriver('ideas', (t) => {
 		it('lists waiting ideas for a team page and unreviewed ones for the coach', async () => {
 			const fresh = idea('Vuilniszakken ophalen op zaterdag', { teamId: waste.id });
 			await ideas.submit(member.claims, fresh);
-			const waiting = (await ideas.ideasForTeam(a.coach.claims, waste.id)).map((i) => i.id);
+			const waiting = (await db().asUser(a.coach.claims, (tx) => ideas.waiting(tx, waste.id))).map(
+				(i) => i.id
+			);
 			expect(waiting).toContain(fresh.id);
 			expect(waiting).not.toContain(aboutWaste.id); // in a cycle: no longer waiting
 			const unreviewed = await ideas.unreviewedIdeas(a.coach.claims);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import * as cycles from './cycles';
 import { db, type Claims, type Queryable } from './db';
-import { FOREIGN_KEY_VIOLATION, RLS_VIOLATION, sqlState } from './db/errors';
+import { attempt, dbRefusal, refuse, type DbRefusal, type Result } from './result';
 import { checkPhoto, type PhotoCheck, type PhotoMime } from '$lib/ideas/photo-type';
 import {
 	ideaFormInput,
@@ -103,7 +104,7 @@ export type SubmitError =
 	| 'idea_id_taken'
 	| 'idea_wrong_person'
 	| Extract<PhotoCheck, { ok: false }>['error'];
-export type SubmitResult = { ok: true; created: boolean } | { ok: false; error: SubmitError };
+export type SubmitResult = Result<{ created: boolean }, SubmitError>;
 
 export type TriageError =
 	| 'not_found'
@@ -113,7 +114,7 @@ export type TriageError =
 	| 'idea_cycle_forbidden'
 	| 'idea_cycle_other_team'
 	| 'idea_about_unknown';
-export type TriageResult = { ok: true; cycleId: string | null } | { ok: false; error: TriageError };
+export type TriageResult = Result<{ cycleId: string | null }, TriageError>;
 
 /** A request larger than this is refused before it is read (a photo plus the form around it). */
 export const MAX_REQUEST_BYTES = PHOTO_MAX_BYTES + 64 * 1024;
@@ -176,12 +177,9 @@ export async function readJsonSubmission(data: unknown): Promise<Submission> {
 	return withPhoto(fields, bytes, false);
 }
 
-/** Thrown inside a transaction to undo it and answer with a reason. */
-class Refused extends Error {
-	constructor(readonly reason: TriageError) {
-		super(reason);
-	}
-}
+/** An idea's team, journey or touchpoint that does not exist (a foreign key): 'idea_about_unknown'. */
+const aboutUnknown = (_e: unknown, kind: DbRefusal | undefined) =>
+	kind === 'foreign_key' ? ('idea_about_unknown' as const) : undefined;
 
 const VOTES = '(select count(*) from public.idea_vote v where v.idea_id = i.id)::int';
 const HAS_PHOTO = 'exists (select 1 from public.idea_photo p where p.idea_id = i.id)';
@@ -236,42 +234,39 @@ export async function submit(
 		if (!check.ok) return check;
 		mime = check.mime;
 	}
-	try {
-		return await db().asUser(claims, async (tx): Promise<SubmitResult> => {
-			if (input.personId) {
-				const [me] = await tx.query<{ id: string | null }>('select private.person_id() as id');
-				if (me?.id !== input.personId) return { ok: false, error: 'idea_wrong_person' };
-			}
-			const about = await resolveAbout(tx, input);
-			if (!about.ok) return about;
-			const inserted = await tx.query<{ id: string }>(
-				`insert into public.idea (id, org_id, body, team_id, journey_id, touchpoint_id)
+	return attempt(
+		() =>
+			db().asUser(claims, async (tx) => {
+				if (input.personId) {
+					const [me] = await tx.query<{ id: string | null }>('select private.person_id() as id');
+					if (me?.id !== input.personId) return refuse<SubmitError>('idea_wrong_person');
+				}
+				const about = await resolveAbout(tx, input);
+				if (!about.ok) return refuse(about.error);
+				const inserted = await tx.query<{ id: string }>(
+					`insert into public.idea (id, org_id, body, team_id, journey_id, touchpoint_id)
 				 values ($1, (select private.org_id()), $2, $3, $4, $5)
 				 on conflict (id) do nothing returning id`,
-				[input.id, input.body, about.teamId, about.journeyId, about.touchpointId]
-			);
-			if (inserted.length === 0) {
-				// The id exists: ours (a retry) or somebody else's (refused, never pretended).
-				const [existing] = await tx.query<{ mine: boolean }>(
-					'select submitter_id = (select private.person_id()) as mine from public.idea where id = $1',
-					[input.id]
+					[input.id, input.body, about.teamId, about.journeyId, about.touchpointId]
 				);
-				return existing?.mine
-					? { ok: true, created: false }
-					: { ok: false, error: 'idea_id_taken' };
-			}
-			if (photo && mime)
-				await tx.query(
-					`insert into public.idea_photo (idea_id, org_id, mime, bytes)
+				if (inserted.length === 0) {
+					// The id exists: ours (a retry) or somebody else's (refused, never pretended).
+					const [existing] = await tx.query<{ mine: boolean }>(
+						'select submitter_id = (select private.person_id()) as mine from public.idea where id = $1',
+						[input.id]
+					);
+					return existing?.mine ? { created: false } : refuse<SubmitError>('idea_id_taken');
+				}
+				if (photo && mime)
+					await tx.query(
+						`insert into public.idea_photo (idea_id, org_id, mime, bytes)
 					 values ($1, (select private.org_id()), $2, $3)`,
-					[input.id, mime, Buffer.from(photo.buffer, photo.byteOffset, photo.byteLength)]
-				);
-			return { ok: true, created: true };
-		});
-	} catch (e) {
-		if (sqlState(e) === FOREIGN_KEY_VIOLATION) return { ok: false, error: 'idea_about_unknown' };
-		throw e;
-	}
+						[input.id, mime, Buffer.from(photo.buffer, photo.byteOffset, photo.byteLength)]
+					);
+				return { created: true };
+			}),
+		aboutUnknown
+	);
 }
 
 /**
@@ -337,8 +332,7 @@ export function similar(claims: Claims, text: string, limit = 5): Promise<Simila
 	);
 }
 
-export type VoteResult =
-	{ ok: true; votes: number; voted: boolean } | { ok: false; error: 'not_found' };
+export type VoteResult = Result<{ votes: number; voted: boolean }, 'not_found'>;
 
 async function votesOf(tx: Queryable, id: string) {
 	const [row] = await tx.query<{ votes: number; voted: boolean }>(
@@ -350,20 +344,19 @@ async function votesOf(tx: Queryable, id: string) {
 }
 
 /** Supports an idea: one vote per person; voting again changes nothing. */
-export async function vote(claims: Claims, id: string): Promise<VoteResult> {
-	try {
-		return await db().asUser(claims, async (tx) => {
-			await tx.query(
-				`insert into public.idea_vote (idea_id, org_id) values ($1, (select private.org_id()))
-				 on conflict do nothing`,
-				[id]
-			);
-			return { ok: true as const, ...(await votesOf(tx, id)) };
-		});
-	} catch (e) {
-		if (sqlState(e) === FOREIGN_KEY_VIOLATION) return { ok: false, error: 'not_found' };
-		throw e;
-	}
+export function vote(claims: Claims, id: string): Promise<VoteResult> {
+	return attempt(
+		() =>
+			db().asUser(claims, async (tx) => {
+				await tx.query(
+					`insert into public.idea_vote (idea_id, org_id) values ($1, (select private.org_id()))
+					 on conflict do nothing`,
+					[id]
+				);
+				return votesOf(tx, id);
+			}),
+		(_e, kind) => (kind === 'foreign_key' ? 'not_found' : undefined)
+	);
 }
 
 /** Takes the signed-in person's vote back (if there was one). */
@@ -496,21 +489,6 @@ export function triageList(claims: Claims, filter: TriageFilter): Promise<IdeaSu
 	);
 }
 
-/** Cycles of a team an idea can join (not finished). */
-export function openCycles(
-	claims: Claims,
-	teamId: string
-): Promise<{ id: string; title: string; status: string }[]> {
-	return db().asUser(claims, (tx) =>
-		tx.query<{ id: string; title: string; status: string }>(
-			`select id, title, status from public.improvement_cycle
-			  where team_id = $1 and status not in ('adopted', 'adapted', 'abandoned')
-			  order by created_at desc`,
-			[teamId]
-		)
-	);
-}
-
 /** A cycle title from an idea: its text up to a word boundary, at most 120 characters. */
 export function cycleTitle(body: string): string {
 	const text = body.replace(/\s+/g, ' ').trim();
@@ -525,84 +503,75 @@ export function cycleTitle(body: string): string {
  * team; "in a cycle" makes a new improvement cycle of the idea (status idea) for its team or
  * joins an open cycle of that team. Those who may not triage it change nothing ('forbidden').
  */
-export async function triage(
-	claims: Claims,
-	id: string,
-	input: TriageInput
-): Promise<TriageResult> {
-	try {
-		return await db().asUser(claims, async (tx) => {
-			const [idea] = await tx.query<{
-				status: IdeaStatus;
-				teamId: string | null;
-				body: string;
-				allowed: boolean;
-			}>(
-				`select status, team_id as "teamId", body,
-				        (select private.can_triage_idea(team_id)) as allowed
-				   from public.idea where id = $1`,
-				[id]
-			);
-			if (!idea) throw new Refused('not_found');
-			if (!idea.allowed) throw new Refused('forbidden');
-			if (!NEXT_STATUS[idea.status].includes(input.status))
-				throw new Refused('idea_bad_transition');
-			const teamId = input.teamId === undefined ? idea.teamId : input.teamId;
-			let cycleId: string | null = null;
-			if (input.status === 'in_cycle') {
-				if (!teamId) throw new Refused('idea_needs_team');
-				if (!input.cycle || input.cycle === 'new') {
-					const [cycle] = await tx
-						.query<{ id: string }>(
-							`insert into public.improvement_cycle (org_id, team_id, title, problem, status)
-							 values ((select private.org_id()), $1, $2, $3, 'idea') returning id`,
-							[teamId, cycleTitle(idea.body), idea.body]
-						)
-						.catch((e) => {
-							if (sqlState(e) === RLS_VIOLATION) throw new Refused('idea_cycle_forbidden');
-							throw e;
-						});
-					cycleId = cycle.id;
-				} else {
-					const [cycle] = await tx.query<{ id: string }>(
-						'select id from public.improvement_cycle where id = $1 and team_id = $2',
-						[input.cycle, teamId]
-					);
-					if (!cycle) throw new Refused('idea_cycle_other_team');
-					cycleId = cycle.id;
+export function triage(claims: Claims, id: string, input: TriageInput): Promise<TriageResult> {
+	const stop = refuse<TriageError>;
+	return attempt(
+		() =>
+			db().asUser(claims, async (tx) => {
+				const [idea] = await tx.query<{
+					status: IdeaStatus;
+					teamId: string | null;
+					body: string;
+					allowed: boolean;
+				}>(
+					`select status, team_id as "teamId", body,
+					        (select private.can_triage_idea(team_id)) as allowed
+					   from public.idea where id = $1`,
+					[id]
+				);
+				if (!idea) return stop('not_found');
+				if (!idea.allowed) return stop('forbidden');
+				if (!NEXT_STATUS[idea.status].includes(input.status)) return stop('idea_bad_transition');
+				const teamId = input.teamId === undefined ? idea.teamId : input.teamId;
+				let cycleId: string | null = null;
+				if (input.status === 'in_cycle') {
+					if (!teamId) return stop('idea_needs_team');
+					if (!input.cycle || input.cycle === 'new') {
+						cycleId = await cycles
+							.createFromIdea(tx, teamId, cycleTitle(idea.body), idea.body)
+							.catch((e) => {
+								if (dbRefusal(e) === 'forbidden') return stop('idea_cycle_forbidden');
+								throw e;
+							});
+					} else {
+						if (!(await cycles.isTeams(tx, input.cycle, teamId)))
+							return stop('idea_cycle_other_team');
+						cycleId = input.cycle;
+					}
 				}
-			}
-			const updated = await tx.query(
-				`update public.idea
-				    set status = $2, status_reason = $3,
-				        cycle_id = coalesce($4::uuid, cycle_id),
-				        team_id = $5::uuid,
-				        journey_id = case when $5::uuid is distinct from team_id then null else journey_id end,
-				        touchpoint_id = case when $5::uuid is distinct from team_id then null else touchpoint_id end
-				  where id = $1 returning id`,
-				[id, input.status, input.reason, cycleId, teamId]
-			);
-			if (updated.length === 0) throw new Refused('forbidden');
-			return { ok: true as const, cycleId };
-		});
-	} catch (e) {
-		if (e instanceof Refused) return { ok: false, error: e.reason };
-		if (sqlState(e) === FOREIGN_KEY_VIOLATION) return { ok: false, error: 'idea_about_unknown' };
-		throw e;
-	}
+				const updated = await tx.query(
+					`update public.idea
+					    set status = $2, status_reason = $3,
+					        cycle_id = coalesce($4::uuid, cycle_id),
+					        team_id = $5::uuid,
+					        journey_id = case when $5::uuid is distinct from team_id then null else journey_id end,
+					        touchpoint_id = case when $5::uuid is distinct from team_id then null else touchpoint_id end
+					  where id = $1 returning id`,
+					[id, input.status, input.reason, cycleId, teamId]
+				);
+				if (updated.length === 0) return stop('forbidden');
+				return { cycleId };
+			}),
+		aboutUnknown
+	);
 }
 
-/** Ideas waiting for a team (new or being reviewed), most supported first: for the team page. */
-export function ideasForTeam(claims: Claims, teamId: string): Promise<IdeaSummary[]> {
-	return db().asUser(claims, (tx) =>
-		tx.query<IdeaSummary>(
-			`select i.id, i.body, i.status, i.status_reason as reason, i.created_at as "createdAt",
-			        i.team_id as "teamId", t.name as "teamName", ${VOTES} as votes, ${HAS_PHOTO} as "hasPhoto"
-			   from public.idea i join public.team t on t.id = i.team_id
-			  where i.team_id = $1 and i.status in ('new', 'reviewing')
-			  order by votes desc, i.created_at desc`,
-			[teamId]
-		)
+/** New ideas about the team or ideas being reviewed, newest first (the ten latest): the team page. */
+export function waiting(
+	tx: Queryable,
+	teamId: string
+): Promise<{ id: string; body: string; status: IdeaStatus; votes: number; createdAt: string }[]> {
+	return tx.query<{
+		id: string;
+		body: string;
+		status: IdeaStatus;
+		votes: number;
+		createdAt: string;
+	}>(
+		`select i.id, i.body, i.status, i.created_at::text as "createdAt", ${VOTES} as votes
+		   from public.idea i where i.team_id = $1 and i.status in ('new', 'reviewing')
+		  order by i.created_at desc limit 10`,
+		[teamId]
 	);
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashToken } from './auth/accounts';
 import { db, type Claims, type Queryable } from './db';
-import { FOREIGN_KEY_VIOLATION, RLS_VIOLATION, sqlState, UNIQUE_VIOLATION } from './db/errors';
+import { attempt, refuse, type DbRefusal, type Result } from './result';
 import type { OrgRole, PersonInput } from '$lib/schemas/people';
 
 export interface Profile {
@@ -65,57 +65,60 @@ async function newInvitation(tx: Queryable, personId: string) {
 	return token;
 }
 
-function personError(e: unknown): PersonError {
-	if (sqlState(e) === UNIQUE_VIOLATION) return 'email_taken';
-	if (sqlState(e) === FOREIGN_KEY_VIOLATION) return 'department_unknown';
-	if (sqlState(e) === RLS_VIOLATION) return 'forbidden';
-	throw e;
-}
+/** What the database refused, as a PersonError. */
+const personRefusal = (_e: unknown, kind: DbRefusal | undefined): PersonError | undefined =>
+	kind === 'unique'
+		? 'email_taken'
+		: kind === 'foreign_key'
+			? 'department_unknown'
+			: kind === 'forbidden'
+				? 'forbidden'
+				: undefined;
 
 /** Adds a person (admins only, by row level security) and returns a one-time invitation token. */
-export async function create(
+export function create(
 	claims: Claims,
 	input: PersonInput
-): Promise<{ ok: true; id: string; token: string } | { ok: false; error: PersonError }> {
-	try {
-		return await db().asUser(claims, async (tx) => {
-			const [row] = await tx.query<{ id: string }>(
-				`insert into person (org_id, name, email, department_id, role)
-				 values ((select private.org_id()), $1, $2, $3, $4) returning id`,
-				[input.name, input.email, input.departmentId, input.role]
-			);
-			return { ok: true as const, id: row.id, token: await newInvitation(tx, row.id) };
-		});
-	} catch (e) {
-		return { ok: false, error: personError(e) };
-	}
+): Promise<Result<{ id: string; token: string }, PersonError>> {
+	return attempt(
+		() =>
+			db().asUser(claims, async (tx) => {
+				const [row] = await tx.query<{ id: string }>(
+					`insert into person (org_id, name, email, department_id, role)
+					 values ((select private.org_id()), $1, $2, $3, $4) returning id`,
+					[input.name, input.email, input.departmentId, input.role]
+				);
+				return { id: row.id, token: await newInvitation(tx, row.id) };
+			}),
+		personRefusal
+	);
 }
 
-export async function update(
+export function update(
 	claims: Claims,
 	id: string,
 	input: PersonInput
-): Promise<{ ok: true } | { ok: false; error: PersonError }> {
-	try {
-		return await db().asUser(claims, async (tx) => {
-			// Admins cannot change their own role: an organisation always keeps an admin.
-			const own = await tx.query(
-				'select 1 from person where id = $1 and user_id = (select auth.uid()) and role <> $2',
-				[id, input.role]
-			);
-			if (own.length) return { ok: false, error: 'own_role' } as const;
-			// The email is the sign-in name once someone has an account; it stays as it is then.
-			const rows = await tx.query(
-				`update person set name = $2, department_id = $4, role = $5,
+): Promise<Result<object, PersonError>> {
+	return attempt(
+		() =>
+			db().asUser(claims, async (tx) => {
+				// Admins cannot change their own role: an organisation always keeps an admin.
+				const own = await tx.query(
+					'select 1 from person where id = $1 and user_id = (select auth.uid()) and role <> $2',
+					[id, input.role]
+				);
+				if (own.length) return refuse<PersonError>('own_role');
+				// The email is the sign-in name once someone has an account; it stays as it is then.
+				const rows = await tx.query(
+					`update person set name = $2, department_id = $4, role = $5,
 				        email = case when user_id is null then $3 else email end
 				  where id = $1 returning id`,
-				[id, input.name, input.email, input.departmentId, input.role]
-			);
-			return rows.length ? ({ ok: true } as const) : ({ ok: false, error: 'not_found' } as const);
-		});
-	} catch (e) {
-		return { ok: false, error: personError(e) };
-	}
+					[id, input.name, input.email, input.departmentId, input.role]
+				);
+				return rows.length ? {} : refuse<PersonError>('not_found');
+			}),
+		personRefusal
+	);
 }
 
 /** A fresh invitation for someone who has no account yet (the old link stops working). */

@@ -68,9 +68,9 @@ forEachDriver('customer teams', (t) => {
 		const row = await db().asUser(a.staff.claims, (tx) => teams.get(tx, teamId));
 		expect(row).toMatchObject({
 			name: 'Afval',
-			coach_id: a.coach.personId,
-			can_edit: false,
-			can_manage: false
+			coachId: a.coach.personId,
+			canEdit: false,
+			canManage: false
 		});
 		expect(await db().asUser(b.admin.claims, (tx) => teams.get(tx, teamId))).toBeNull();
 	});
@@ -118,7 +118,7 @@ forEachDriver('customer teams', (t) => {
 			})
 		).toMatchObject({ ok: false });
 		const members = await db().asUser(a.coach.claims, (tx) => teams.members(tx, teamId));
-		expect(members.map((m) => [m.team_role, m.department_id])).toEqual([
+		expect(members.map((m) => [m.teamRole, m.departmentId])).toEqual([
 			['lead', a.departmentId],
 			['expert', a.departmentId] // the person's own department by default
 		]);
@@ -252,10 +252,10 @@ forEachDriver('customer teams', (t) => {
 		const current = teams.currentMandate(versions);
 		expect(current).toMatchObject({
 			version: 1,
-			approved_on: '2026-11-20',
-			decision_rights: mandate.decisionRights
+			approvedOn: '2026-11-20',
+			decisionRights: mandate.decisionRights
 		});
-		expect(current?.approved_by_name).toBe(`coach of ${a.slug}`);
+		expect(current?.approvedByName).toBe(`coach of ${a.slug}`);
 		const audit = await db().asUser(a.staff.claims, (tx) =>
 			teams.auditTrail(tx, teamId, 'mandate')
 		);

@@ -10,52 +10,57 @@ import type {
 	TeamInput,
 	TeamRole
 } from '$lib/schemas/teams';
+import * as cycles from './cycles';
 import { db, type Claims, type Queryable } from './db';
-import { FOREIGN_KEY_VIOLATION, RLS_VIOLATION, sqlState, UNIQUE_VIOLATION } from './db/errors';
 import { teamHeadlines } from './figures/headlines';
+import * as ideas from './ideas';
+import { attempt, refuse, refused, type DbRefusal, type Result } from './result';
 
-export type Result<T = object> =
-	| ({ ok: true } & T)
-	| {
-			ok: false;
-			error:
-				| 'name_taken'
-				| 'not_found'
-				| 'forbidden'
-				| 'invalid_choice'
-				| 'already_member'
-				| 'mandate_approved';
-	  };
+/** What a change of a team, its members or its mandate may be refused with (message keys). */
+export type TeamError =
+	| 'name_taken'
+	| 'not_found'
+	| 'forbidden'
+	| 'invalid_choice'
+	| 'already_member'
+	| 'mandate_approved';
 
-function failure(e: unknown, unique: 'name_taken' | 'already_member' = 'name_taken'): Result {
-	const state = sqlState(e);
-	if (state === UNIQUE_VIOLATION) return { ok: false, error: unique };
-	if (state === RLS_VIOLATION) return { ok: false, error: 'forbidden' };
-	if (state === FOREIGN_KEY_VIOLATION) return { ok: false, error: 'invalid_choice' };
-	throw e;
-}
+/** What the database refused, as a TeamError; `unique` names what a duplicate means here. */
+const refusedBy =
+	(unique: 'name_taken' | 'already_member' = 'name_taken') =>
+	(_e: unknown, kind: DbRefusal | undefined): TeamError | undefined =>
+		kind === 'unique'
+			? unique
+			: kind === 'forbidden'
+				? 'forbidden'
+				: kind === 'foreign_key'
+					? 'invalid_choice'
+					: undefined;
+
+/** A change that touched no row: row level security hid it or refused it. */
+const touched = (rows: unknown[]) => (rows.length ? {} : refuse('forbidden'));
 
 export interface TeamListItem {
 	id: string;
 	name: string;
-	customer_group: string;
-	coach_name: string | null;
+	customerGroup: string;
+	coachName: string | null;
 	members: number;
-	my_role: TeamRole | null;
+	myRole: TeamRole | null;
 	/** I am on the team or coach it. */
 	mine: boolean;
-	next_evaluation: string | null;
+	nextEvaluation: string | null;
 }
 
 export function list(claims: Claims): Promise<TeamListItem[]> {
 	return db().asUser(claims, (tx) =>
 		tx.query<TeamListItem>(
-			`select t.id, t.name, t.customer_group, c.name as coach_name,
+			`select t.id, t.name, t.customer_group as "customerGroup", c.name as "coachName",
 			        (select count(*) from team_member m where m.team_id = t.id)::integer as members,
 			        (select m.team_role from team_member m
-			          where m.team_id = t.id and m.person_id = (select private.person_id())) as my_role,
+			          where m.team_id = t.id and m.person_id = (select private.person_id())) as "myRole",
 			        private.is_team_member(t.id) or t.coach_id = (select private.person_id()) as mine,
-			        public.team_next_evaluation(t.id)::text as next_evaluation
+			        public.team_next_evaluation(t.id)::text as "nextEvaluation"
 			   from team t left join person c on c.id = t.coach_id
 			  order by private.is_team_member(t.id) or t.coach_id = (select private.person_id()) desc,
 			           lower(t.name)`
@@ -63,8 +68,11 @@ export function list(claims: Claims): Promise<TeamListItem[]> {
 	);
 }
 
-export async function create(claims: Claims, input: TeamInput): Promise<Result<{ id: string }>> {
-	try {
+export function create(
+	claims: Claims,
+	input: TeamInput
+): Promise<Result<{ id: string }, TeamError>> {
+	return attempt(async () => {
 		const [row] = await db().asUser(claims, (tx) =>
 			tx.query<{ id: string }>(
 				`insert into team (org_id, name, customer_group, purpose, coach_id, cadence_days, compact_size)
@@ -82,59 +90,67 @@ export async function create(claims: Claims, input: TeamInput): Promise<Result<{
 				]
 			)
 		);
-		return { ok: true, id: row.id };
-	} catch (e) {
-		return failure(e) as Result<{ id: string }>;
-	}
+		return { id: row.id };
+	}, refusedBy());
 }
 
-export async function update(claims: Claims, id: string, input: TeamInput): Promise<Result> {
-	try {
-		const rows = await db().asUser(claims, (tx) =>
-			tx.query(
-				`update team set name = $2, customer_group = $3, purpose = $4, coach_id = $5,
-				        cadence_days = $6, compact_size = $7
-				  where id = $1 returning id`,
-				[
-					id,
-					input.name,
-					input.customerGroup,
-					input.purpose,
-					input.coachId,
-					input.cadenceDays,
-					input.compactSize
-				]
-			)
-		);
-		return rows.length ? { ok: true } : { ok: false, error: 'forbidden' };
-	} catch (e) {
-		return failure(e);
-	}
+export function update(
+	claims: Claims,
+	id: string,
+	input: TeamInput
+): Promise<Result<object, TeamError>> {
+	return attempt(
+		() =>
+			db().asUser(claims, async (tx) =>
+				touched(
+					await tx.query(
+						`update team set name = $2, customer_group = $3, purpose = $4, coach_id = $5,
+						        cadence_days = $6, compact_size = $7
+						  where id = $1 returning id`,
+						[
+							id,
+							input.name,
+							input.customerGroup,
+							input.purpose,
+							input.coachId,
+							input.cadenceDays,
+							input.compactSize
+						]
+					)
+				)
+			),
+		refusedBy()
+	);
 }
 
-export interface TeamRow {
+/** A team with what the signed-in person may do with it: the one team shape every page gets. */
+export interface Team {
 	id: string;
 	name: string;
-	customer_group: string;
+	customerGroup: string;
 	purpose: string;
-	coach_id: string | null;
-	coach_name: string | null;
-	cadence_days: number;
-	compact_size: number;
-	next_evaluation: string | null;
-	can_edit: boolean;
-	can_manage: boolean;
-	is_coach: boolean;
-	is_member: boolean;
+	coachId: string | null;
+	coachName: string | null;
+	cadenceDays: number;
+	compactSize: number;
+	nextEvaluation: string | null;
+	/** A member, the coach or an admin: may change the team's journeys, cycles and mandate drafts. */
+	canEdit: boolean;
+	/** The coach, a lead or an admin: may change the team's settings and members. */
+	canManage: boolean;
+	/** The team's coach or an admin: approves mandates, decides requests, records evaluations. */
+	isCoach: boolean;
+	isMember: boolean;
 }
 
 /** The team with what the signed-in person may do with it; null when not visible. */
-export async function get(tx: Queryable, id: string): Promise<TeamRow | null> {
-	const [row] = await tx.query<TeamRow>(
-		`select t.id, t.name, t.customer_group, t.purpose, t.coach_id, c.name as coach_name,
-		        t.cadence_days, t.compact_size, public.team_next_evaluation(t.id)::text as next_evaluation,
-		        private.can_edit_team(t.id) as can_edit, private.can_manage_team(t.id) as can_manage,
-		        private.is_team_coach(t.id) as is_coach, private.is_team_member(t.id) as is_member
+export async function get(tx: Queryable, id: string): Promise<Team | null> {
+	const [row] = await tx.query<Team>(
+		`select t.id, t.name, t.customer_group as "customerGroup", t.purpose, t.coach_id as "coachId",
+		        c.name as "coachName", t.cadence_days as "cadenceDays", t.compact_size as "compactSize",
+		        public.team_next_evaluation(t.id)::text as "nextEvaluation",
+		        private.can_edit_team(t.id) as "canEdit", private.can_manage_team(t.id) as "canManage",
+		        private.is_team_coach(t.id) as "isCoach", private.is_team_member(t.id) as "isMember"
 		   from team t left join person c on c.id = t.coach_id
 		  where t.id = $1`,
 		[id]
@@ -142,23 +158,70 @@ export async function get(tx: Queryable, id: string): Promise<TeamRow | null> {
 	return row ?? null;
 }
 
-export interface MemberRow {
-	person_id: string;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The team as the signed-in person sees it (the team layout's data); null when not visible. */
+export function info(claims: Claims, id: string): Promise<Team | null> {
+	if (!UUID.test(id)) return Promise.resolve(null);
+	return db().asUser(claims, (tx) => get(tx, id));
+}
+
+/** A team a coach (or an admin) evaluates: when it is due, counted from the given day. */
+export interface CoachedTeam {
+	id: string;
 	name: string;
-	team_role: TeamRole;
-	department_id: string | null;
+	cadenceDays: number;
+	/** Next evaluation (YYYY-MM-DD) and how many days late it is on `today` (negative: to go). */
+	dueOn: string;
+	daysLate: number;
+}
+
+/**
+ * The teams the signed-in coach coaches (an admin: every team), the one due first on top, or
+ * only `teamId` among them; none for anyone else. `today` is the organisation's local date.
+ */
+export function coached(tx: Queryable, today: string, teamId?: string): Promise<CoachedTeam[]> {
+	return tx.query<CoachedTeam>(
+		`select t.id, t.name, t.cadence_days as "cadenceDays", d.due::text as "dueOn",
+		        ($1::date - d.due)::int as "daysLate"
+		   from team t
+		  cross join lateral (select public.team_next_evaluation(t.id) as due) d
+		  where coalesce((select private.org_role())::text in ('coach', 'admin'), false)
+		    and ((select private.is_admin()) or t.coach_id = (select private.person_id()))
+		    and ($2::uuid is null or t.id = $2::uuid)
+		  order by d.due, lower(t.name), t.id`,
+		[today, teamId ?? null]
+	);
+}
+
+export interface Member {
+	personId: string;
+	name: string;
+	teamRole: TeamRole;
+	departmentId: string | null;
 	department: string | null;
 }
 
-export function members(tx: Queryable, teamId: string): Promise<MemberRow[]> {
-	return tx.query<MemberRow>(
-		`select m.person_id, p.name, m.team_role, m.department_id, d.name as department
+export function members(tx: Queryable, teamId: string): Promise<Member[]> {
+	return tx.query<Member>(
+		`select m.person_id as "personId", p.name, m.team_role as "teamRole",
+		        m.department_id as "departmentId", d.name as department
 		   from team_member m join person p on p.id = m.person_id
 		   left join department d on d.id = m.department_id
 		  where m.team_id = $1
 		  order by case m.team_role when 'lead' then 0 when 'member' then 1 else 2 end, lower(p.name)`,
 		[teamId]
 	);
+}
+
+/** The names of the team's members, alphabetically (who an action can be for). */
+export async function memberNames(tx: Queryable, teamId: string): Promise<string[]> {
+	const rows = await tx.query<{ name: string }>(
+		`select p.name from team_member tm join person p on p.id = tm.person_id
+		  where tm.team_id = $1 order by lower(p.name)`,
+		[teamId]
+	);
+	return rows.map((p) => p.name);
 }
 
 export interface Composition {
@@ -185,6 +248,7 @@ export async function composition(
 		'select count(*)::integer as n from team_member where team_id = $1',
 		[teamId]
 	);
+	// touchpoints and journeys belong to the journeys module: read here until it offers a verb
 	const gaps = await tx.query<{ id: string; name: string; touchpoints: number }>(
 		`select d.id, d.name, count(*)::integer as touchpoints
 		   from touchpoint tp join journey j on j.id = tp.journey_id
@@ -201,12 +265,12 @@ export async function composition(
 	return { size: size.n, compactSize, gaps, spread };
 }
 
-export async function addMember(
+export function addMember(
 	claims: Claims,
 	teamId: string,
 	input: MemberInput
-): Promise<Result> {
-	try {
+): Promise<Result<object, TeamError>> {
+	return attempt(async () => {
 		await db().asUser(claims, (tx) =>
 			tx.query(
 				`insert into team_member (team_id, person_id, org_id, team_role, department_id)
@@ -215,43 +279,42 @@ export async function addMember(
 				[teamId, input.personId, input.teamRole, input.departmentId]
 			)
 		);
-		return { ok: true };
-	} catch (e) {
-		return failure(e, 'already_member');
-	}
+		return {};
+	}, refusedBy('already_member'));
 }
 
-export async function updateMember(
+export function updateMember(
 	claims: Claims,
 	teamId: string,
 	input: MemberInput
-): Promise<Result> {
-	try {
-		const rows = await db().asUser(claims, (tx) =>
-			tx.query(
-				`update team_member set team_role = $3, department_id = $4
-				  where team_id = $1 and person_id = $2 returning person_id`,
-				[teamId, input.personId, input.teamRole, input.departmentId]
-			)
-		);
-		return rows.length ? { ok: true } : { ok: false, error: 'forbidden' };
-	} catch (e) {
-		return failure(e);
-	}
+): Promise<Result<object, TeamError>> {
+	return attempt(
+		() =>
+			db().asUser(claims, async (tx) =>
+				touched(
+					await tx.query(
+						`update team_member set team_role = $3, department_id = $4
+						  where team_id = $1 and person_id = $2 returning person_id`,
+						[teamId, input.personId, input.teamRole, input.departmentId]
+					)
+				)
+			),
+		refusedBy()
+	);
 }
 
 export async function removeMember(
 	claims: Claims,
 	teamId: string,
 	personId: string
-): Promise<Result> {
+): Promise<Result<object, TeamError>> {
 	const rows = await db().asUser(claims, (tx) =>
 		tx.query('delete from team_member where team_id = $1 and person_id = $2 returning person_id', [
 			teamId,
 			personId
 		])
 	);
-	return rows.length ? { ok: true } : { ok: false, error: 'forbidden' };
+	return rows.length ? { ok: true } : refused('forbidden');
 }
 
 /** The signed-in person's own profile in a team (null: none yet, or not a member). */
@@ -264,53 +327,65 @@ export async function myProfile(tx: Queryable, teamId: string): Promise<ProfileI
 	return row ?? null;
 }
 
-export async function saveProfile(
+export function saveProfile(
 	claims: Claims,
 	teamId: string,
 	p: ProfileInput
-): Promise<Result> {
-	try {
-		const rows = await db().asUser(claims, (tx) =>
-			tx.query(
-				`insert into team_member_profile (team_id, person_id, org_id, outside_in, proactive,
-				   critical, analytical, responsible, contrarian)
-				 select m.team_id, m.person_id, m.org_id, $2, $3, $4, $5, $6, $7
-				   from team_member m where m.team_id = $1 and m.person_id = (select private.person_id())
-				 on conflict (team_id, person_id) do update set outside_in = excluded.outside_in,
-				   proactive = excluded.proactive, critical = excluded.critical,
-				   analytical = excluded.analytical, responsible = excluded.responsible,
-				   contrarian = excluded.contrarian, updated_at = now()
-				 returning person_id`,
-				[teamId, p.outside_in, p.proactive, p.critical, p.analytical, p.responsible, p.contrarian]
-			)
-		);
-		return rows.length ? { ok: true } : { ok: false, error: 'forbidden' };
-	} catch (e) {
-		return failure(e);
-	}
+): Promise<Result<object, TeamError>> {
+	return attempt(
+		() =>
+			db().asUser(claims, async (tx) =>
+				touched(
+					await tx.query(
+						`insert into team_member_profile (team_id, person_id, org_id, outside_in, proactive,
+						   critical, analytical, responsible, contrarian)
+						 select m.team_id, m.person_id, m.org_id, $2, $3, $4, $5, $6, $7
+						   from team_member m where m.team_id = $1 and m.person_id = (select private.person_id())
+						 on conflict (team_id, person_id) do update set outside_in = excluded.outside_in,
+						   proactive = excluded.proactive, critical = excluded.critical,
+						   analytical = excluded.analytical, responsible = excluded.responsible,
+						   contrarian = excluded.contrarian, updated_at = now()
+						 returning person_id`,
+						[
+							teamId,
+							p.outside_in,
+							p.proactive,
+							p.critical,
+							p.analytical,
+							p.responsible,
+							p.contrarian
+						]
+					)
+				)
+			),
+		refusedBy()
+	);
 }
 
-export interface MandateRow {
+/** One version of a team's mandate: the one mandate shape (the team pages and the cycles). */
+export interface Mandate {
 	id: string;
 	version: number;
-	decision_rights: string[];
+	decisionRights: string[];
 	boundaries: string[];
-	budget_limit: string | null;
-	escalation_contact: string;
-	review_date: string | null;
+	budgetLimit: string | null;
+	escalationContact: string;
+	reviewDate: string | null;
 	note: string;
-	created_by_name: string | null;
-	created_at: string;
-	approved_by_name: string | null;
-	approved_on: string | null;
+	createdByName: string | null;
+	createdAt: string;
+	approvedByName: string | null;
+	approvedOn: string | null;
 }
 
 /** Every version of the team's mandate, newest first. */
-export function mandates(tx: Queryable, teamId: string): Promise<MandateRow[]> {
-	return tx.query<MandateRow>(
-		`select m.id, m.version, m.decision_rights, m.boundaries, m.budget_limit::text,
-		        m.escalation_contact, m.review_date::text, m.note, c.name as created_by_name,
-		        m.created_at::text, a.name as approved_by_name, m.approved_on::text
+export function mandates(tx: Queryable, teamId: string): Promise<Mandate[]> {
+	return tx.query<Mandate>(
+		`select m.id, m.version, m.decision_rights as "decisionRights", m.boundaries,
+		        m.budget_limit::text as "budgetLimit", m.escalation_contact as "escalationContact",
+		        m.review_date::text as "reviewDate", m.note, c.name as "createdByName",
+		        m.created_at::text as "createdAt", a.name as "approvedByName",
+		        m.approved_on::text as "approvedOn"
 		   from mandate m left join person c on c.id = m.created_by
 		   left join person a on a.id = m.approved_by
 		  where m.team_id = $1 order by m.version desc`,
@@ -319,16 +394,21 @@ export function mandates(tx: Queryable, teamId: string): Promise<MandateRow[]> {
 }
 
 /** The approved version in force: the highest approved version. */
-export function currentMandate(all: MandateRow[]): MandateRow | null {
-	return all.find((m) => m.approved_on !== null) ?? null;
+export function currentMandate(all: Mandate[]): Mandate | null {
+	return all.find((m) => m.approvedOn !== null) ?? null;
 }
 
-export async function draftMandate(
+/** The team's mandate in force (its highest approved version), or null. */
+export async function mandateInForce(tx: Queryable, teamId: string): Promise<Mandate | null> {
+	return currentMandate(await mandates(tx, teamId));
+}
+
+export function draftMandate(
 	claims: Claims,
 	teamId: string,
 	input: MandateInput
-): Promise<Result<{ version: number }>> {
-	try {
+): Promise<Result<{ version: number }, TeamError>> {
+	return attempt(async () => {
 		const [row] = await db().asUser(claims, (tx) =>
 			tx.query<{ version: number }>(
 				`insert into mandate (org_id, team_id, decision_rights, boundaries, budget_limit,
@@ -345,31 +425,30 @@ export async function draftMandate(
 				]
 			)
 		);
-		return { ok: true, version: row.version };
-	} catch (e) {
-		return failure(e) as Result<{ version: number }>;
-	}
+		return { version: row.version };
+	}, refusedBy());
 }
 
-export async function approveMandate(
+export function approveMandate(
 	claims: Claims,
 	teamId: string,
 	id: string,
 	approvedOn: string
-): Promise<Result> {
-	try {
-		const rows = await db().asUser(claims, (tx) =>
-			tx.query(
-				`update mandate set approved_on = $3
-				  where id = $1 and team_id = $2 and approved_on is null returning id`,
-				[id, teamId, approvedOn]
-			)
-		);
-		return rows.length ? { ok: true } : { ok: false, error: 'forbidden' };
-	} catch (e) {
-		if (sqlState(e) === 'P0001') return { ok: false, error: 'mandate_approved' };
-		return failure(e);
-	}
+): Promise<Result<object, TeamError>> {
+	return attempt(
+		() =>
+			db().asUser(claims, async (tx) =>
+				touched(
+					await tx.query(
+						`update mandate set approved_on = $3
+						  where id = $1 and team_id = $2 and approved_on is null returning id`,
+						[id, teamId, approvedOn]
+					)
+				)
+			),
+		// the trigger refuses a second approval
+		(e, kind) => (kind === 'raised' ? 'mandate_approved' : refusedBy()(e, kind))
+	);
 }
 
 export interface AuditRow {
@@ -380,7 +459,7 @@ export interface AuditRow {
 	changes: Record<string, unknown>;
 }
 
-/** Who changed the team's mandate, cycles and decisions, when: newest first. */
+/** Who changed the team's mandate, when: newest first. */
 export function auditTrail(
 	tx: Queryable,
 	teamId: string,
@@ -395,46 +474,36 @@ export function auditTrail(
 	);
 }
 
-/** Everything the team page shows, in one transaction; null when the team is not visible. */
-export async function page(claims: Claims, teamId: string) {
+/**
+ * Everything the team page shows besides the team itself (the layout has it), in one
+ * transaction: members, mandate, active cycles, journeys, waiting ideas and the figures.
+ */
+export async function overview(claims: Claims, teamId: string) {
 	return db().asUser(claims, async (tx) => {
-		const team = await get(tx, teamId);
-		if (!team) return null;
-		const [people, allMandates, cycles, journeys, ideas, figures, canSeeCases] = await Promise.all([
-			members(tx, teamId),
-			mandates(tx, teamId),
-			tx.query<{ id: string; title: string; status: string; next_step: string; metric: string }>(
-				`select id, title, status, next_step, metric from improvement_cycle
-				  where team_id = $1 and status in ('idea', 'plan', 'test', 'evaluate')
-				  order by array_position(array['idea', 'plan', 'test', 'evaluate']::cycle_status[], status) desc,
-				        updated_at desc`,
-				[teamId]
-			),
-			tx.query<{ id: string; name: string; touchpoints: number; owner: string | null }>(
-				`select j.id, j.name, o.name as owner,
-				        (select count(*) from touchpoint tp where tp.journey_id = j.id)::integer as touchpoints
-				   from journey j left join person o on o.id = j.owner_id
-				  where j.team_id = $1 order by lower(j.name)`,
-				[teamId]
-			),
-			tx.query<{ id: string; body: string; status: string; votes: number; created_at: string }>(
-				`select i.id, i.body, i.status, i.created_at::text,
-				        (select count(*) from idea_vote v where v.idea_id = i.id)::integer as votes
-				   from idea i where i.team_id = $1 and i.status in ('new', 'reviewing')
-				  order by i.created_at desc limit 10`,
-				[teamId]
-			),
-			teamHeadlines(tx, teamId),
-			tx.query<{ yes: boolean }>('select private.can_see_cases() as yes')
-		]);
+		const [people, allMandates, active, journeys, waiting, figures, canSeeCases] =
+			await Promise.all([
+				members(tx, teamId),
+				mandates(tx, teamId),
+				cycles.active(tx, teamId),
+				// journeys and touchpoints belong to the journeys module: read here until it offers a verb
+				tx.query<{ id: string; name: string; touchpoints: number; owner: string | null }>(
+					`select j.id, j.name, o.name as owner,
+					        (select count(*) from touchpoint tp where tp.journey_id = j.id)::integer as touchpoints
+					   from journey j left join person o on o.id = j.owner_id
+					  where j.team_id = $1 order by lower(j.name)`,
+					[teamId]
+				),
+				ideas.waiting(tx, teamId),
+				teamHeadlines(tx, teamId),
+				tx.query<{ yes: boolean }>('select private.can_see_cases() as yes')
+			]);
 		return {
-			team,
 			members: people,
 			mandate: currentMandate(allMandates),
-			pendingMandate: allMandates.find((m) => m.approved_on === null) ?? null,
-			cycles,
+			pendingMandate: allMandates.find((m) => m.approvedOn === null) ?? null,
+			cycles: active,
 			journeys,
-			ideas,
+			ideas: waiting,
 			figures,
 			canSeeCases: canSeeCases[0]?.yes ?? false
 		};
@@ -442,45 +511,24 @@ export async function page(claims: Claims, teamId: string) {
 }
 
 /** The team page's "Team" tab: members, composition, and my own profile. */
-export function membersPage(claims: Claims, teamId: string) {
+export function membersPage(claims: Claims, team: Pick<Team, 'id' | 'compactSize'>) {
 	return db().asUser(claims, async (tx) => {
-		const team = await get(tx, teamId);
-		if (!team) return null;
 		const [people, comp, profile] = await Promise.all([
 			members(tx, team.id),
-			composition(tx, team.id, team.compact_size),
+			composition(tx, team.id, team.compactSize),
 			myProfile(tx, team.id)
 		]);
-		return { team, members: people, composition: comp, profile };
+		return { members: people, composition: comp, profile };
 	});
 }
 
 /** The mandate tab: every version and who drafted and approved what, when. */
 export function mandatePage(claims: Claims, teamId: string) {
 	return db().asUser(claims, async (tx) => {
-		const team = await get(tx, teamId);
-		if (!team) return null;
 		const [versions, audit] = await Promise.all([
-			mandates(tx, team.id),
-			auditTrail(tx, team.id, 'mandate')
+			mandates(tx, teamId),
+			auditTrail(tx, teamId, 'mandate')
 		]);
-		return { team, versions, audit, current: currentMandate(versions) };
+		return { versions, audit, current: currentMandate(versions) };
 	});
-}
-
-export interface TeamInfo {
-	id: string;
-	name: string;
-	/** Whether the signed-in person may change the team's journeys and cycles. */
-	canEdit: boolean;
-}
-
-/** The team's name and whether the signed-in person may change it, in the caller's transaction; null when not visible. */
-export async function info(tx: Queryable, teamId: string): Promise<TeamInfo | null> {
-	const [row] = await tx.query<TeamInfo>(
-		`select t.id, t.name, (select private.can_edit_team(t.id)) as "canEdit"
-		   from team t where t.id = $1`,
-		[teamId]
-	);
-	return row ?? null;
 }

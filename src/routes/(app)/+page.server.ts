@@ -1,10 +1,11 @@
 import * as departments from '$lib/server/departments';
+import { signedIn } from '$lib/server/forms';
 import * as people from '$lib/server/people';
 import * as teams from '$lib/server/teams';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
-	const claims = locals.claims!;
+	const { claims } = signedIn(locals);
 	const [depts, persons, allTeams] = await Promise.all([
 		departments.list(claims),
 		people.list(claims),

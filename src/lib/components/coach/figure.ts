@@ -1,13 +1,4 @@
-import type { Limits, SignalKind } from '$lib/metrics/spc';
-import type { HeadlineMetric } from './text';
+import type { Headline } from '$lib/server/figures/headlines';
 
-/** A headline figure as the coach view receives it (see src/lib/server/figures/headlines.ts). */
-export interface Figure {
-	metric: HeadlineMetric;
-	weeks: { week: string; value: number | null }[];
-	latest: number | null;
-	median: number | null;
-	limits: Limits | null;
-	signal: { kind: SignalKind } | null;
-	signalPoints: number[];
-}
+/** A headline figure as the coach view receives it. */
+export type Figure = Headline;

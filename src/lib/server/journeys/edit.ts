@@ -19,7 +19,7 @@ import type {
 } from '$lib/schemas/journeys';
 import { db, type Claims, type Queryable } from '../db';
 import { attempt, refuse, type Result } from '../result';
-import { info as teamInfo } from '../teams';
+import { get as teamInfo } from '../teams';
 
 /** What the journey module refuses; the journey routes show each as a message. */
 export type JourneyError =

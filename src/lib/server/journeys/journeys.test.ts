@@ -632,7 +632,7 @@ forEachDriver('journeys', (t) => {
 
 		it('another organisation sees nothing and changes nothing', async () => {
 			expect(await journeys.get(b.admin.claims, teamId, journeyId)).toBeNull();
-			expect(await t().db.asUser(b.admin.claims, (tx) => teams.info(tx, teamId))).toBeNull();
+			expect(await t().db.asUser(b.admin.claims, (tx) => teams.get(tx, teamId))).toBeNull();
 			const list = await journeys.journeySummaries(b.admin.claims, teamId);
 			expect(list.journeys).toEqual([]);
 			const before = await everything(t().db, journeyId);

@@ -25,7 +25,7 @@ import { db, type Claims, type Queryable } from '../db';
 import { summary, weekly, type CaseSummary } from '../figures/metrics';
 import { lastWeeks, type Period } from '../figures/period';
 import { choices as personChoices } from '../people';
-import { info as teamInfo, type TeamInfo } from '../teams';
+import { get as teamInfo, type Team as TeamInfo } from '../teams';
 import { pendingUndo } from './undo';
 
 /** The period of the figures, or a failure: every signed-in person belongs to an organisation. */

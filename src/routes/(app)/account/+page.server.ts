@@ -1,6 +1,6 @@
 import { authMode } from '$lib/server/auth';
 import { changePassword } from '$lib/server/auth/accounts';
-import { formError, formOk, parseForm } from '$lib/server/forms';
+import { formError, formOk, parseForm, refusal, signedIn } from '$lib/server/forms';
 import { changePasswordSchema } from '$lib/schemas/auth';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -8,11 +8,11 @@ export const load: PageServerLoad = () => ({ mode: authMode() });
 
 export const actions: Actions = {
 	password: async ({ request, locals }) => {
-		if (!locals.claims || authMode() !== 'local')
-			return formError(undefined, 'not_found', undefined, 403);
+		const { claims } = signedIn(locals);
+		if (authMode() !== 'local') return refusal(undefined, 'forbidden', { message: 'not_found' });
 		const parsed = await parseForm(request, changePasswordSchema);
 		if (!parsed.ok) return parsed.failure;
-		const ok = await changePassword(locals.claims, parsed.data.current, parsed.data.password);
+		const ok = await changePassword(claims, parsed.data.current, parsed.data.password);
 		if (!ok) return formError(parsed.form, 'wrong_password', 'current');
 		return formOk({ changed: true });
 	}

@@ -1,17 +1,18 @@
 import { error, redirect } from '@sveltejs/kit';
-import { formError, parseForm } from '$lib/server/forms';
+import { parseForm, refusal, signedIn } from '$lib/server/forms';
 import * as people from '$lib/server/people';
 import * as teams from '$lib/server/teams';
 import { teamSchema } from '$lib/schemas/teams';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
-	const canCreate = locals.user!.role !== 'staff';
+	const { claims, user } = signedIn(locals);
+	const canCreate = user.role !== 'staff';
 	return {
-		teams: await teams.list(locals.claims!),
+		teams: await teams.list(claims),
 		canCreate,
 		coaches: canCreate
-			? (await people.list(locals.claims!))
+			? (await people.list(claims))
 					.filter((p) => p.role !== 'staff')
 					.map((p) => ({ id: p.id, name: p.name }))
 			: []
@@ -20,16 +21,15 @@ export const load: PageServerLoad = async ({ locals }) => {
 
 export const actions: Actions = {
 	create: async ({ request, locals }) => {
-		if (locals.user!.role === 'staff') error(403, 'forbidden');
+		const { claims, user } = signedIn(locals);
+		if (user.role === 'staff') error(403, 'forbidden');
 		const parsed = await parseForm(request, teamSchema);
 		if (!parsed.ok) return parsed.failure;
-		const result = await teams.create(locals.claims!, parsed.data);
+		const result = await teams.create(claims, parsed.data);
 		if (!result.ok)
-			return formError(
-				parsed.form,
-				result.error,
-				result.error === 'name_taken' ? 'name' : undefined
-			);
+			return refusal(parsed.form, result.error, {
+				field: result.error === 'name_taken' ? 'name' : undefined
+			});
 		redirect(303, `/teams/${result.id}/members`);
 	}
 };

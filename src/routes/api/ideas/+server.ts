@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { ideaErrorText } from '$lib/ideas/errors';
+import { refusalStatus } from '$lib/server/forms';
 import * as ideas from '$lib/server/ideas';
 import type { RequestHandler } from './$types';
 
@@ -30,14 +31,6 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	}
 	if (!submission.ok) return refuse(submission.error, submission.status, submission.field);
 	const r = await ideas.submit(locals.claims, submission.input, submission.photo);
-	if (!r.ok)
-		return refuse(
-			r.error,
-			r.error === 'idea_id_taken' || r.error === 'idea_wrong_person'
-				? 409
-				: r.error === 'idea_photo_too_large'
-					? 413
-					: 400
-		);
+	if (!r.ok) return refuse(r.error, refusalStatus(r.error));
 	return json({ id: submission.input.id, created: r.created }, { status: r.created ? 201 : 200 });
 };

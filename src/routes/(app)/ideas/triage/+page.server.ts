@@ -1,9 +1,10 @@
+import { signedIn } from '$lib/server/forms';
 import * as ideas from '$lib/server/ideas';
 import { triageFilter } from '$lib/schemas/ideas';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
-	const claims = locals.claims!;
+	const { claims } = signedIn(locals);
 	const filter = triageFilter.parse({
 		status: url.searchParams.get('status') ?? undefined,
 		team: url.searchParams.get('team') || undefined

@@ -1,9 +1,6 @@
-import { error } from '@sveltejs/kit';
+import { signedIn } from '$lib/server/forms';
 import * as teams from '$lib/server/teams';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params }) => {
-	const page = await teams.page(locals.claims!, params.team);
-	if (!page) error(404, 'not_found');
-	return page;
-};
+export const load: PageServerLoad = async ({ locals, params }) =>
+	teams.overview(signedIn(locals).claims, params.team);

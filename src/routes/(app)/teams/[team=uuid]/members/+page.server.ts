@@ -1,18 +1,20 @@
-import { error } from '@sveltejs/kit';
 import { z } from 'zod';
 import * as departments from '$lib/server/departments';
-import { formError, formOk, parseForm } from '$lib/server/forms';
+import { formOk, parseForm, refusal, signedIn } from '$lib/server/forms';
 import * as people from '$lib/server/people';
 import * as teams from '$lib/server/teams';
 import { memberSchema, profileSchema, teamSchema } from '$lib/schemas/teams';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params }) => {
-	const claims = locals.claims!;
-	const data = await teams.membersPage(claims, params.team);
-	if (!data) error(404, 'not_found');
-	const [everyone, depts] = await Promise.all([people.list(claims), departments.list(claims)]);
-	const onTeam = new Set(data.members.map((p) => p.person_id));
+export const load: PageServerLoad = async ({ locals, parent }) => {
+	const { claims } = signedIn(locals);
+	const { team } = await parent();
+	const [data, everyone, depts] = await Promise.all([
+		teams.membersPage(claims, team),
+		people.list(claims),
+		departments.list(claims)
+	]);
+	const onTeam = new Set(data.members.map((p) => p.personId));
 	return {
 		...data,
 		candidates: everyone
@@ -27,56 +29,49 @@ const personSchema = z.object({ personId: z.uuid({ error: 'not_found' }) });
 
 export const actions: Actions = {
 	add: async ({ request, locals, params }) => {
+		const { claims } = signedIn(locals);
 		const parsed = await parseForm(request, memberSchema);
 		if (!parsed.ok) return parsed.failure;
-		const result = await teams.addMember(locals.claims!, params.team, parsed.data);
+		const result = await teams.addMember(claims, params.team, parsed.data);
 		if (!result.ok)
-			return formError(
-				parsed.form,
-				result.error,
-				result.error === 'already_member' ? 'personId' : undefined,
-				result.error === 'forbidden' ? 403 : 400
-			);
+			return refusal(parsed.form, result.error, {
+				field: result.error === 'already_member' ? 'personId' : undefined
+			});
 		return formOk({ added: true });
 	},
 	update: async ({ request, locals, params }) => {
+		const { claims } = signedIn(locals);
 		const parsed = await parseForm(request, memberSchema);
 		if (!parsed.ok) return parsed.failure;
-		const result = await teams.updateMember(locals.claims!, params.team, parsed.data);
-		if (!result.ok)
-			return formError(
-				parsed.form,
-				result.error,
-				undefined,
-				result.error === 'forbidden' ? 403 : 400
-			);
+		const result = await teams.updateMember(claims, params.team, parsed.data);
+		if (!result.ok) return refusal(parsed.form, result.error);
 		return formOk({ saved: parsed.data.personId });
 	},
 	remove: async ({ request, locals, params }) => {
+		const { claims } = signedIn(locals);
 		const parsed = await parseForm(request, personSchema);
 		if (!parsed.ok) return parsed.failure;
-		const result = await teams.removeMember(locals.claims!, params.team, parsed.data.personId);
-		if (!result.ok) return formError(parsed.form, result.error, undefined, 403);
+		const result = await teams.removeMember(claims, params.team, parsed.data.personId);
+		if (!result.ok) return refusal(parsed.form, result.error);
 		return formOk({ removed: true });
 	},
 	profile: async ({ request, locals, params }) => {
+		const { claims } = signedIn(locals);
 		const parsed = await parseForm(request, profileSchema);
 		if (!parsed.ok) return parsed.failure;
-		const result = await teams.saveProfile(locals.claims!, params.team, parsed.data);
-		if (!result.ok) return formError(parsed.form, result.error, undefined, 403);
+		const result = await teams.saveProfile(claims, params.team, parsed.data);
+		if (!result.ok) return refusal(parsed.form, result.error);
 		return formOk({ profileSaved: true });
 	},
 	settings: async ({ request, locals, params }) => {
+		const { claims } = signedIn(locals);
 		const parsed = await parseForm(request, teamSchema);
 		if (!parsed.ok) return parsed.failure;
-		const result = await teams.update(locals.claims!, params.team, parsed.data);
+		const result = await teams.update(claims, params.team, parsed.data);
 		if (!result.ok)
-			return formError(
-				parsed.form,
-				result.error,
-				result.error === 'name_taken' ? 'name' : undefined,
-				result.error === 'forbidden' ? 403 : 400
-			);
+			return refusal(parsed.form, result.error, {
+				field: result.error === 'name_taken' ? 'name' : undefined
+			});
 		return formOk({ settingsSaved: true });
 	}
 };

@@ -1,4 +1,5 @@
 import { json } from '@sveltejs/kit';
+import { refusalStatus } from '$lib/server/forms';
 import * as ideas from '$lib/server/ideas';
 import type { RequestHandler } from './$types';
 
@@ -8,7 +9,7 @@ const handle =
 	async ({ params, locals }) => {
 		if (!locals.claims || !locals.user) return json({ error: 'idea_signed_out' }, { status: 401 });
 		const r = await action(locals.claims, params.id);
-		if (!r.ok) return json({ error: r.error }, { status: 404 });
+		if (!r.ok) return json({ error: r.error }, { status: refusalStatus(r.error) });
 		return json({ votes: r.votes, voted: r.voted });
 	};
 

@@ -2,7 +2,8 @@ import { error } from '@sveltejs/kit';
 import { z } from 'zod';
 import * as cycles from '$lib/server/cycles';
 import { effectOf } from '$lib/server/figures/cycle-effect';
-import { formError, formOk, parseForm } from '$lib/server/forms';
+import { formOk, parseForm, refusal, signedIn } from '$lib/server/forms';
+import type { Result } from '$lib/server/result';
 import {
 	actionSchema,
 	cycleSchema,
@@ -14,17 +15,14 @@ import {
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
-	const claims = locals.claims!;
-	const [team, cycle] = await Promise.all([
-		cycles.team(claims, params.team),
-		cycles.get(claims, params.team, params.cycle)
-	]);
-	if (!team || !cycle) error(404, 'not_found');
+	const { claims } = signedIn(locals);
+	const cycle = await cycles.get(claims, params.team, params.cycle);
+	if (!cycle) error(404, 'not_found');
 	const [details, effect] = await Promise.all([
 		cycles.details(claims, cycle),
 		effectOf(claims, cycle.id)
 	]);
-	return { team, cycle, ...details, effect };
+	return { cycle, ...details, effect };
 };
 
 /** Which form answered: the page shows a message next to that one only. */
@@ -33,14 +31,11 @@ type Which = 'plan' | 'status' | 'request' | 'decide' | 'action' | 'rebase';
 function answer(
 	which: Which,
 	form: FormData | undefined,
-	result: cycles.Result,
+	result: Result<object, cycles.CycleError>,
 	field?: (error: string) => string | undefined
 ) {
 	if (result.ok) return formOk({ done: which });
-	const status = result.error === 'forbidden' ? 403 : result.error === 'not_found' ? 404 : 400;
-	const failure = formError(form, result.error, field?.(result.error), status);
-	failure.data.values._form = which;
-	return failure;
+	return withForm(refusal(form, result.error, { field: field?.(result.error) }), which);
 }
 
 /** A database refusal of a date order belongs to the field that the form's own check names. */
@@ -63,7 +58,7 @@ export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
 		const parsed = await parseForm(request, cycleSchema);
 		if (!parsed.ok) return withForm(parsed.failure, 'plan');
-		const result = await cycles.update(locals.claims!, params.cycle, parsed.data);
+		const result = await cycles.update(signedIn(locals).claims, params.cycle, parsed.data);
 		return answer('plan', parsed.form, result, (e) =>
 			e === 'cycle_scope_unknown' ? 'scopeCategoryId' : DATE_FIELDS[e]
 		);
@@ -75,7 +70,7 @@ export const actions: Actions = {
 		return answer(
 			'status',
 			parsed.form,
-			await cycles.setStatus(locals.claims!, params.cycle, to, right)
+			await cycles.setStatus(signedIn(locals).claims, params.cycle, to, right)
 		);
 	},
 	request: async ({ request, locals, params }) => {
@@ -84,7 +79,7 @@ export const actions: Actions = {
 		return answer(
 			'request',
 			parsed.form,
-			await cycles.raiseRequest(locals.claims!, params.cycle, parsed.data.question)
+			await cycles.raiseRequest(signedIn(locals).claims, params.cycle, parsed.data.question)
 		);
 	},
 	decide: async ({ request, locals }) => {
@@ -94,7 +89,7 @@ export const actions: Actions = {
 		return answer(
 			'decide',
 			parsed.form,
-			await cycles.decideRequest(locals.claims!, id, decision === 'approve', reason),
+			await cycles.decideRequest(signedIn(locals).claims, id, decision === 'approve', reason),
 			(e) => (e === 'cycle_reason_required' ? 'reason' : undefined)
 		);
 	},
@@ -104,7 +99,7 @@ export const actions: Actions = {
 		return answer(
 			'action',
 			parsed.form,
-			await cycles.addAction(locals.claims!, params.cycle, parsed.data)
+			await cycles.addAction(signedIn(locals).claims, params.cycle, parsed.data)
 		);
 	},
 	actionDone: async ({ request, locals, params }) => {
@@ -117,7 +112,7 @@ export const actions: Actions = {
 		return answer(
 			'action',
 			parsed.form,
-			await cycles.setActionDone(locals.claims!, params.cycle, id, done === 'true')
+			await cycles.setActionDone(signedIn(locals).claims, params.cycle, id, done === 'true')
 		);
 	},
 	removeAction: async ({ request, locals, params }) => {
@@ -126,7 +121,7 @@ export const actions: Actions = {
 		return answer(
 			'action',
 			parsed.form,
-			await cycles.removeAction(locals.claims!, params.cycle, parsed.data.id)
+			await cycles.removeAction(signedIn(locals).claims, params.cycle, parsed.data.id)
 		);
 	},
 	rebase: async ({ request, locals, params }) => {
@@ -138,7 +133,7 @@ export const actions: Actions = {
 		return answer(
 			'rebase',
 			parsed.form,
-			await cycles.rebase(locals.claims!, params.cycle, parsed.data.undo === '1')
+			await cycles.rebase(signedIn(locals).claims, params.cycle, parsed.data.undo === '1')
 		);
 	}
 };

@@ -3,12 +3,9 @@ import { cycleStatusLabel, metricLabel } from '$lib/i18n/labels';
 import type { CycleStatus } from '$lib/schemas/cycles';
 import type { Metric } from '$lib/metrics/series';
 import { m } from '$lib/paraglide/messages';
+import type { AuditEntry } from '$lib/server/cycles';
 
-export interface TrailEntry {
-	entity: 'improvement_cycle' | 'decision_request';
-	action: 'insert' | 'update' | 'delete';
-	changes: Record<string, unknown>;
-}
+type TrailEntry = Pick<AuditEntry, 'entity' | 'action' | 'changes'>;
 
 /** The fields of a cycle as a team names them, for "changed the hypothesis, the test window". */
 const FIELDS: [string[], () => string][] = [
