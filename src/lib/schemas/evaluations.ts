@@ -59,4 +59,3 @@ export const decisionSchema = z.object({
 		.min(1, { error: 'coach_reason_required' })
 		.max(2000, { error: 'too_long' })
 });
-export type DecisionInput = z.output<typeof decisionSchema>;

@@ -8,17 +8,7 @@ import { optionalId } from './fields';
  * are in the idea message catalogue, the others in the shared one (see $lib/ideas/errors.ts).
  */
 
-export {
-	BODY_MAX,
-	BODY_MIN,
-	IDEA_STATUSES,
-	NEXT_STATUS,
-	PHOTO_MAX_BYTES,
-	PHOTO_MAX_SIDE,
-	PHOTO_QUALITY,
-	REASON_MAX,
-	type IdeaStatus
-} from '$lib/ideas/rules';
+export { NEXT_STATUS, PHOTO_MAX_BYTES, type IdeaStatus } from '$lib/ideas/rules';
 
 const uuid = z.uuid({ error: 'idea_id_invalid' });
 

@@ -111,7 +111,6 @@ export const touchpointMoveSchema = z.union([
 		office: z.preprocess((v) => (empty(v) ? null : v), z.enum(OFFICES).nullable()).default(null)
 	})
 ]);
-export type TouchpointMove = z.infer<typeof touchpointMoveSchema>;
 
 export const stageMoveSchema = z.union([
 	z.object({ id: z.uuid({ error: 'not_found' }), direction: z.enum(['left', 'right']) }),
@@ -120,7 +119,6 @@ export const stageMoveSchema = z.union([
 		index: z.coerce.number().int().min(0).max(10_000)
 	})
 ]);
-export type StageMove = z.infer<typeof stageMoveSchema>;
 
 export const idSchema = z.object({ id: z.uuid({ error: 'not_found' }) });
 

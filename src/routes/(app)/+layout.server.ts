@@ -5,6 +5,6 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = async ({ locals }) => {
 	// hooks.server.ts redirects anonymous requests; a signed-in account without a person
 	// (e.g. a Supabase user nobody invited) has no organisation to work in.
-	if (!locals.user) error(403, 'no_profile');
-	return { user: locals.user, unseenIdeas: await unseenCount(locals.claims!) };
+	if (!locals.user || !locals.claims) error(403, 'no_profile');
+	return { user: locals.user, unseenIdeas: await unseenCount(locals.claims) };
 };

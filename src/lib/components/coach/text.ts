@@ -4,8 +4,7 @@ import { errorText, type ErrorTexts } from '$lib/i18n/errors';
 import { cycleStatusLabel, metricLabel, signalLabel } from '$lib/i18n/labels';
 import { m } from '$lib/paraglide/messages';
 import type { CycleStatus } from '$lib/schemas/cycles';
-
-export type HeadlineMetric = 'repeat_rate' | 'lead_p85' | 'within_norm';
+import type { HeadlineMetric } from '$lib/server/figures/headlines';
 
 /** A headline figure's value in its unit (shares as percent, lead times in days). */
 export const figureValue = (metric: HeadlineMetric, v: number | null | undefined) =>

@@ -19,7 +19,7 @@ const BASELINE_WEEKS = 13;
 /** A signal counts for the badge when it includes one of the last this many weeks. */
 const RECENT_WEEKS = 3;
 
-interface Headline {
+export interface Headline {
 	metric: HeadlineMetric;
 	better: 'higher' | 'lower';
 	weeks: { week: string; value: number | null }[];

@@ -17,7 +17,7 @@ import {
 import { readXes } from './xes';
 
 export * from './types';
-export { suggestMapping, parseMapArg } from './mapping';
+export { parseMapArg } from './mapping';
 export { pseudonymiser } from './pseudonym';
 export type { CaseRecord, EventRecord } from './records';
 

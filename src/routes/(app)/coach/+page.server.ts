@@ -1,5 +1,5 @@
 import { overview } from '$lib/server/coach';
-import { coachClaims, decide } from './access';
+import { coachClaims, decide } from './access.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => ({

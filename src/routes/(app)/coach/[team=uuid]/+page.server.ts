@@ -1,8 +1,8 @@
 import { mayCoach, recordEvaluation } from '$lib/server/coach';
 import { formOk, parseForm, refusal, signedIn } from '$lib/server/forms';
 import { evaluationSchema } from '$lib/schemas/evaluations';
-import { decide } from '../access';
-import { coachTeam } from './load';
+import { decide } from '../access.server';
+import { coachTeam } from './load.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params }) => coachTeam(locals, params.team);

@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { parseForm, signedIn } from '$lib/server/forms';
 import * as journeys from '$lib/server/journeys';
 import { journeySchema } from '$lib/schemas/journeys';
-import { journeyRefusal } from './refusals';
+import { journeyRefusal } from './refusals.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params }) => {

@@ -11,7 +11,7 @@ import {
 	touchpointSchema
 } from '$lib/schemas/journeys';
 import { mapHref, weeksOf } from '../links';
-import { journeyRefusal } from '../refusals';
+import { journeyRefusal } from '../refusals.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {

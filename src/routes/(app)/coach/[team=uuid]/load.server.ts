@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { teamPage } from '$lib/server/coach';
 import { refusalStatus } from '$lib/server/forms';
-import { coachClaims } from '../access';
+import { coachClaims } from '../access.server';
 
 /** One team for its coach (or an admin): 404 for an unknown or foreign team, 403 if not theirs. */
 export async function coachTeam(locals: App.Locals, teamId: string) {
