@@ -193,6 +193,73 @@ describe('actions and loads re-check the sign-in through one helper', () => {
 	});
 });
 
+/**
+ * Who writes each table (src/lib/server/…, without .ts). The first module is the table's owner:
+ * other modules call its verbs. The few second writers are deliberate: the importer loads the
+ * case store (reports, events, new categories, its batch) in one set-based transaction; the
+ * account module links a person to its sign-in; first-run setup creates the first admin. The
+ * demo seeds (server/demo/) and triggers in the migrations write as the database itself.
+ */
+const WRITERS: Record<string, string[]> = {
+	organisation: ['organisations'],
+	department: ['departments'],
+	person: ['people', 'auth/accounts', 'organisations'],
+	invitation: ['people', 'auth/accounts'],
+	audit: [], // database triggers only
+	team: ['teams'],
+	team_member: ['teams'],
+	team_member_profile: ['teams'],
+	mandate: ['teams'],
+	evaluation: ['coach'],
+	category: ['case-data/categories', 'import/load'],
+	import_batch: ['import/index'],
+	report: ['import/load'],
+	report_event: ['import/load'],
+	report_flow: [], // maintained by the database from report_event
+	mapping_preset: ['case-data/presets'],
+	api_token: ['case-data/tokens'],
+	journey: ['journeys/edit', 'journeys/undo'],
+	stage: ['journeys/edit', 'journeys/undo'],
+	touchpoint: ['journeys/edit', 'journeys/undo'],
+	touchpoint_category: ['journeys/edit', 'journeys/undo'],
+	journey_undo: ['journeys/edit', 'journeys/undo'],
+	improvement_cycle: ['cycles'],
+	cycle_action: ['cycles'],
+	decision_request: ['cycles'],
+	idea: ['ideas'],
+	idea_photo: ['ideas'],
+	idea_vote: ['ideas']
+};
+
+describe('every table has one owner', () => {
+	const tables = files('supabase/migrations', ['.sql']).flatMap((f) =>
+		[...read(f).matchAll(/create table (?:if not exists )?(?:public\.)?([a-z_]+)/gi)].map((m) =>
+			m[1].toLowerCase()
+		)
+	);
+
+	it('every table of the migrations is in the list, and the list names no other', () => {
+		expect(tables.length).toBeGreaterThan(20);
+		expect([...tables].sort()).toEqual(Object.keys(WRITERS).sort());
+	});
+
+	it('only the listed modules insert into, update or delete from a table', () => {
+		const offenders: string[] = [];
+		for (const f of SERVER.filter((f) => !f.startsWith('src/lib/server/demo/'))) {
+			const module = f.replace(/^src\/lib\/server\//, '').replace(/\.ts$/, '');
+			const code = read(f);
+			for (const m of code.matchAll(
+				/\b(?:insert\s+into|update|delete\s+from)\s+(?:public\.)?([a-z_]+)\b/gi
+			)) {
+				const table = m[1].toLowerCase();
+				if (table in WRITERS && !WRITERS[table].includes(module))
+					offenders.push(`${module} writes ${table}`);
+			}
+		}
+		expect(offenders).toEqual([]);
+	});
+});
+
 describe('the rules’ own detectors', () => {
 	it('read type-only imports both ways', () => {
 		const found = imports(
