@@ -75,7 +75,7 @@ afterAll(async () => {
 const BAD = [
 	'id,received,resolved,category',
 	'A1,2024-01-02 09:00,2024-01-03 10:00,Afval',
-	'A2,not a date,2024-01-03 10:00,Afval',
+	'A2,not a date,2024-01-03 10:00,=HYPERLINK(1)',
 	',2024-01-02 09:00,,Afval',
 	'A4,2024-01-05 09:00,2024-01-04 09:00,Afval',
 	'A5,2024-01-06 09:00,,Verlichting'
@@ -155,8 +155,12 @@ describe('koers import', () => {
 		// 2 new: so the run before imported nothing
 		expect(run.stdout).toContain(`Imported 2 new case(s) and 0 new event(s) from 5 row(s) in `);
 		expect(run.stdout).toContain(`skipped 3 invalid row(s), listed in ${file}.rejected.csv`);
-		const rejected = readFileSync(`${file}.rejected.csv`, 'utf8').trim().split('\n');
-		expect(rejected[0]).toBe('line,problems,row');
+		const text = readFileSync(`${file}.rejected.csv`, 'utf8');
+		expect(text.startsWith('\uFEFF')).toBe(true);
+		const rejected = text.slice(1).trim().split('\r\n');
+		expect(rejected[0]).toBe('line,problems,id,received,resolved,category');
+		// a formula in a rejected cell is written as text, never as a formula
+		expect(rejected[1]).toContain(",'=HYPERLINK(1)");
 		expect(rejected.slice(1).map((l) => l.split(',')[0])).toEqual(['3', '4', '5']);
 		expect(rejected[1]).toContain('received:row_bad_time');
 		expect(rejected[1]).toContain('A2');

@@ -1,9 +1,10 @@
 // `npm run koers -- <command>`: Koers on the command line, for large files and schedules.
 // Runs with the same configuration as the server (DATABASE_URL or the embedded database).
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../lib/server/config';
+import { CsvFile } from '../lib/server/csv-writer';
 import type { Db } from '../lib/server/db';
 import { MigrationError } from '../lib/server/db/migrate';
 import { importStream, InputError, parseMapArg, type Mapping } from '../lib/server/import';
@@ -92,8 +93,8 @@ async function runImport(db: Db, pseudonymSecret: string, args: string[]) {
 		throw new UsageError((e as Error).message);
 	}
 
-	let rejectedOut: ReturnType<typeof createWriteStream> | undefined;
 	const rejectedFile = `${file}.rejected.csv`;
+	const rejectedOut = new CsvFile(rejectedFile, ['line', 'problems']);
 	const started = Date.now();
 	const result = await importStream((fn) => db.asService(fn), createReadStream(file), {
 		orgId: org.id,
@@ -112,19 +113,13 @@ async function runImport(db: Db, pseudonymSecret: string, args: string[]) {
 		},
 		onRejected: values['skip-invalid']
 			? (row, problems) => {
-					if (!rejectedOut) {
-						rejectedOut = createWriteStream(rejectedFile);
-						rejectedOut.write('line,problems,row\n');
-					}
 					const why = problems.map((p) => `${p.field ?? ''}:${p.key}`).join(' ');
-					rejectedOut.write(
-						`${row.line},"${why}","${JSON.stringify(row.values).replace(/"/g, '""')}"\n`
-					);
+					rejectedOut.add({ ...row.values, line: row.line, problems: why });
 				}
 			: undefined
 	});
 	// Written out before main() calls process.exit, which would drop what is still buffered.
-	if (rejectedOut) await new Promise((done) => rejectedOut!.end(done));
+	await rejectedOut.finish();
 	process.stderr.write('\n');
 	console.error(
 		`Mapping (${result.shape} shape): ${Object.entries(result.mapping)

@@ -1,6 +1,6 @@
-import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ImportRequest } from '../../schemas/case-data';
+import { CsvFile } from '../csv-writer';
 import { db, type Claims } from '../db';
 import { importStream, InputError, preview as readPreview, type ImportSummary } from '../import';
 import * as organisations from '../organisations';
@@ -65,7 +65,7 @@ export async function runUpload(
 	if (!(await store.exists(req.upload))) return refused('upload_missing');
 	const total = await store.size(req.upload);
 	const rejectedPath = store.rejectedPath(req.upload);
-	let rejected: ReturnType<typeof createWriteStream> | undefined;
+	const rejected = new CsvFile(rejectedPath, ['line', 'problems']);
 	try {
 		const summary = await importStream((fn) => db().asUser(claims, fn), store.open(req.upload), {
 			orgId: person.orgId,
@@ -81,14 +81,8 @@ export async function runUpload(
 			onProgress: (p) => onProgress?.({ ...p, total }),
 			onRejected: req.skipInvalid
 				? (row, problems) => {
-						if (!rejected) {
-							rejected = createWriteStream(rejectedPath);
-							rejected.write(`line,problems,${Object.keys(row.values).map(csvCell).join(',')}\n`);
-						}
 						const why = problems.map((p) => `${p.field ?? ''} ${p.key}`.trim()).join('; ');
-						rejected.write(
-							`${row.line},${csvCell(why)},${Object.values(row.values).map(csvCell).join(',')}\n`
-						);
+						rejected.add({ ...row.values, line: row.line, problems: why });
 					}
 				: undefined
 		});
@@ -99,13 +93,14 @@ export async function runUpload(
 				mapping: req.mapping,
 				timezone: req.timezone
 			});
+		const rejectedFile = await rejected.finish();
 		if (!summary.rejected) await store.remove(req.upload);
-		return { ok: true, outcome: { ...summary, rejectedFile: !!rejected, upload: req.upload } };
+		return { ok: true, outcome: { ...summary, rejectedFile, upload: req.upload } };
 	} catch (e) {
 		if (e instanceof InputError) return refused(e.key);
 		throw e;
 	} finally {
-		rejected?.end();
+		await rejected.finish().catch(() => false);
 	}
 }
 
@@ -113,8 +108,4 @@ export async function runUpload(
 export function rejectedRows(orgId: string, upload: string) {
 	const file = uploads(runtime().config.dataDir, orgId).rejectedPath(upload);
 	return readFile(file).catch(() => null);
-}
-
-function csvCell(v: string) {
-	return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
