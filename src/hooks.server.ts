@@ -8,6 +8,7 @@ import {
 import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { authenticate } from '$lib/server/auth';
+import { isAdminRoute } from '$lib/server/forms';
 import { needsSetup } from '$lib/server/organisations';
 import { me } from '$lib/server/people';
 import { start } from '$lib/server/runtime';
@@ -46,9 +47,11 @@ const guard: Handle = async ({ event, resolve }) => {
 		const next = path === '/' ? '' : `?next=${encodeURIComponent(path + event.url.search)}`;
 		redirect(303, `/login${next}`);
 	}
-	// Admin pages: the admin layout answers page views with a 403 page; form posts stop here.
+	// Admin pages, by the route SvelteKit matched (never the raw path, which may be encoded): the
+	// admin layout answers page views with a 403 page; posts stop here. Each admin action and
+	// endpoint checks the role itself as well (requireAdmin).
 	if (
-		path.startsWith('/admin') &&
+		isAdminRoute(event.route.id) &&
 		event.locals.user.role !== 'admin' &&
 		event.request.method !== 'GET'
 	)

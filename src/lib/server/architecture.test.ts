@@ -193,6 +193,59 @@ describe('actions and loads re-check the sign-in through one helper', () => {
 	});
 });
 
+describe('admin work checks the role itself, never trusting the hook to recognise the path', () => {
+	/** Each load, action and request handler of a route file, by name, with its code. */
+	function handlers(source: string): { name: string; body: string }[] {
+		const found: { name: string; body: string }[] = [];
+		const exported = source.split(/\n(?=export const )/);
+		for (const part of exported) {
+			const head = /^export const (\w+)/.exec(part)?.[1];
+			if (!head) continue;
+			if (head === 'actions')
+				for (const action of part.split(/\n\t(?=\w+: )/).slice(1))
+					found.push({ name: `actions.${/^\w+/.exec(action)![0]}`, body: action });
+			else found.push({ name: head, body: part });
+		}
+		return found;
+	}
+
+	it('every admin load, action and endpoint calls requireAdmin', () => {
+		const routes = files('src/routes/(app)/admin', ['.ts']).filter(
+			(f) => /\/\+(page|layout)\.server\.ts$|\/\+server\.ts$/.test(f) && !isTest(f)
+		);
+		expect(routes.length).toBeGreaterThan(5);
+		const offenders = routes.flatMap((f) =>
+			handlers(read(f))
+				.filter(({ name }) => /^(load|actions\.\w+|GET|POST|PUT|PATCH|DELETE)$/.test(name))
+				.filter(({ body }) => !/\brequireAdmin\(locals\)/.test(body))
+				.map(({ name }) => `${f}: ${name}`)
+		);
+		expect(offenders).toEqual([]);
+	});
+
+	it('finds the actions of a route file', () => {
+		const source = [
+			"import x from 'y';",
+			'export const load = () => requireAdmin(locals);',
+			'export const actions = {',
+			'\tone: async ({ locals }) => {',
+			'\t\trequireAdmin(locals);',
+			'\t},',
+			'\ttwo: async ({ locals }) => {',
+			'\t\tsignedIn(locals);',
+			'\t}',
+			'};'
+		].join('\n');
+		expect(
+			handlers(source).map(({ name, body }) => [name, body.includes('requireAdmin(locals)')])
+		).toEqual([
+			['load', true],
+			['actions.one', true],
+			['actions.two', false]
+		]);
+	});
+});
+
 /**
  * Who writes each table (src/lib/server/…, without .ts). The first module is the table's owner:
  * other modules call its verbs. The few second writers are deliberate: the importer loads the

@@ -131,3 +131,17 @@ export function signedIn(locals: App.Locals): { claims: Claims; user: Profile } 
 	if (!locals.claims || !locals.user) error(401, 'signed_out');
 	return { claims: locals.claims, user: locals.user };
 }
+
+/**
+ * The signed-in admin of a request: every admin load, action and endpoint calls it itself, so
+ * that no admin work depends on the hook recognising the path (answers 401 signed out, 403 for
+ * any other role).
+ */
+export function requireAdmin(locals: App.Locals): { claims: Claims; user: Profile } {
+	const me = signedIn(locals);
+	if (me.user.role !== 'admin') error(403, 'forbidden');
+	return me;
+}
+
+/** Whether a matched route (`event.route.id`) is an admin page or endpoint. */
+export const isAdminRoute = (id: string | null) => !!id && /^\/\(app\)\/admin(\/|$)/.test(id);

@@ -1,6 +1,6 @@
-import { error } from '@sveltejs/kit';
+import { requireAdmin } from '$lib/server/forms';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = ({ locals }) => {
-	if (locals.user?.role !== 'admin') error(403, 'forbidden');
+	requireAdmin(locals);
 };

@@ -1,15 +1,15 @@
 import * as caseData from '$lib/server/case-data';
-import { formError, formOk, refusal, signedIn } from '$lib/server/forms';
+import { formError, formOk, refusal, requireAdmin } from '$lib/server/forms';
 import { importRequestFromForm, importRequestSchema } from '$lib/schemas/case-data';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) =>
-	caseData.importPage(signedIn(locals).claims);
+	caseData.importPage(requireAdmin(locals).claims);
 
 export const actions: Actions = {
 	/** Step 1: keep the file, show its first rows and the suggested mapping. */
 	preview: async ({ request, locals }) => {
-		const { user } = signedIn(locals);
+		const { user } = requireAdmin(locals);
 		const form = await request.formData().catch(() => null);
 		const result = await caseData.preview(user.orgId, form?.get('file'));
 		if (!result.ok) return refusal(undefined, result.error, { field: 'file' });
@@ -17,7 +17,7 @@ export const actions: Actions = {
 	},
 	/** Step 2 without JavaScript: import and show the summary (the page streams progress with JS). */
 	import: async ({ request, locals }) => {
-		const { claims, user } = signedIn(locals);
+		const { claims, user } = requireAdmin(locals);
 		const form = await request.formData();
 		const parsed = importRequestSchema.safeParse(importRequestFromForm(form));
 		if (!parsed.success) return formError(undefined, parsed.error.issues[0].message);

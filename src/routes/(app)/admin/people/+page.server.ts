@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import * as departments from '$lib/server/departments';
-import { formOk, parseForm, refusal, signedIn } from '$lib/server/forms';
+import { formOk, parseForm, refusal, requireAdmin } from '$lib/server/forms';
 import * as people from '$lib/server/people';
 import { personSchema } from '$lib/schemas/people';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,14 +14,14 @@ const fieldOf: Partial<Record<people.PersonError, string>> = {
 };
 
 export const load: PageServerLoad = async ({ locals }) => {
-	const { claims } = signedIn(locals);
+	const { claims } = requireAdmin(locals);
 	const [persons, depts] = await Promise.all([people.list(claims), departments.list(claims)]);
 	return { people: persons, departments: depts };
 };
 
 export const actions: Actions = {
 	create: async ({ request, locals, url }) => {
-		const { claims } = signedIn(locals);
+		const { claims } = requireAdmin(locals);
 		const parsed = await parseForm(request, personSchema);
 		if (!parsed.ok) return parsed.failure;
 		const result = await people.create(claims, parsed.data);
@@ -31,7 +31,7 @@ export const actions: Actions = {
 		});
 	},
 	update: async ({ request, locals }) => {
-		const { claims } = signedIn(locals);
+		const { claims } = requireAdmin(locals);
 		const parsed = await parseForm(request, updateSchema);
 		if (!parsed.ok) return parsed.failure;
 		const { id, ...input } = parsed.data;
@@ -40,7 +40,7 @@ export const actions: Actions = {
 		return formOk({ saved: id });
 	},
 	reinvite: async ({ request, locals, url }) => {
-		const { claims } = signedIn(locals);
+		const { claims } = requireAdmin(locals);
 		const parsed = await parseForm(request, idSchema);
 		if (!parsed.ok) return parsed.failure;
 		const token = await people.reinvite(claims, parsed.data.id);
@@ -49,7 +49,7 @@ export const actions: Actions = {
 		return formOk({ invite: { name: person?.name ?? '', link: `${url.origin}/invite/${token}` } });
 	},
 	remove: async ({ request, locals }) => {
-		const { claims } = signedIn(locals);
+		const { claims } = requireAdmin(locals);
 		const parsed = await parseForm(request, idSchema);
 		if (!parsed.ok) return parsed.failure;
 		if (!(await people.remove(claims, parsed.data.id))) return refusal(parsed.form, 'not_found');

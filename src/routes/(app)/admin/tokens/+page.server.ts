@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import * as caseData from '$lib/server/case-data';
-import { formOk, parseForm, refusal, signedIn } from '$lib/server/forms';
+import { formOk, parseForm, refusal, requireAdmin } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 const nameSchema = z.object({
@@ -13,20 +13,20 @@ const nameSchema = z.object({
 const idSchema = z.object({ id: z.uuid({ error: 'not_found' }) });
 
 export const load: PageServerLoad = async ({ locals, url }) => ({
-	tokens: await caseData.listTokens(signedIn(locals).claims),
+	tokens: await caseData.listTokens(requireAdmin(locals).claims),
 	origin: url.origin
 });
 
 export const actions: Actions = {
 	create: async ({ request, locals }) => {
-		const { claims } = signedIn(locals);
+		const { claims } = requireAdmin(locals);
 		const parsed = await parseForm(request, nameSchema);
 		if (!parsed.ok) return parsed.failure;
 		const token = await caseData.createToken(claims, parsed.data.name);
 		return formOk({ token, name: parsed.data.name });
 	},
 	revoke: async ({ request, locals }) => {
-		const { claims } = signedIn(locals);
+		const { claims } = requireAdmin(locals);
 		const parsed = await parseForm(request, idSchema);
 		if (!parsed.ok) return parsed.failure;
 		if (!(await caseData.revokeToken(claims, parsed.data.id)))

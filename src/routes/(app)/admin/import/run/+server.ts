@@ -1,6 +1,6 @@
-import { error, json } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
 import * as caseData from '$lib/server/case-data';
-import { signedIn } from '$lib/server/forms';
+import { requireAdmin } from '$lib/server/forms';
 import { importRequestSchema } from '$lib/schemas/case-data';
 import type { RequestHandler } from './$types';
 
@@ -10,10 +10,9 @@ import type { RequestHandler } from './$types';
  * action; the form action is the path without JavaScript.
  */
 export const POST: RequestHandler = async ({ request, locals }) => {
-	if (locals.user?.role !== 'admin') error(403, 'forbidden');
+	const { claims, user } = requireAdmin(locals);
 	const parsed = importRequestSchema.safeParse(await request.json().catch(() => null));
 	if (!parsed.success) return json({ error: parsed.error.issues[0].message }, { status: 400 });
-	const { claims, user } = signedIn(locals);
 	const encoder = new TextEncoder();
 	const stream = new ReadableStream<Uint8Array>({
 		async start(controller) {

@@ -1,11 +1,12 @@
 import { error } from '@sveltejs/kit';
 import * as caseData from '$lib/server/case-data';
+import { requireAdmin } from '$lib/server/forms';
 import type { RequestHandler } from './$types';
 
 /** The rows an import skipped, with line numbers and reasons, as CSV. */
 export const GET: RequestHandler = async ({ params, locals }) => {
-	if (locals.user?.role !== 'admin') error(403, 'forbidden');
-	const body = await caseData.rejectedRows(locals.user.orgId, params.id);
+	const { user } = requireAdmin(locals);
+	const body = await caseData.rejectedRows(user.orgId, params.id);
 	if (!body) error(404, 'not_found');
 	return new Response(body, {
 		headers: {
