@@ -108,7 +108,7 @@ export class CsvFile {
 					)
 				)
 			)
-				await new Promise((go) => csv.once('drain', go));
+				await new Promise<void>((go) => csv.once('drain', () => go()));
 		}
 		csv.end();
 		await finished(csv);
