@@ -9,6 +9,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { authenticate } from '$lib/server/auth';
 import { isAdminRoute } from '$lib/server/forms';
+import { hasControlCharacter } from '$lib/schemas/fields';
 import { needsSetup } from '$lib/server/organisations';
 import { me } from '$lib/server/people';
 import { start } from '$lib/server/runtime';
@@ -24,6 +25,16 @@ const i18n: Handle = ({ event, resolve }) =>
 			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
 		});
 	});
+
+/**
+ * Query parameters are text like any form field: one with a control character (a NUL, which
+ * PostgreSQL refuses) is a bad request, before any page or endpoint reads it.
+ */
+const query: Handle = ({ event, resolve }) => {
+	for (const [k, v] of event.url.searchParams)
+		if (hasControlCharacter(k) || hasControlCharacter(v)) error(400, 'control_character');
+	return resolve(event);
+};
 
 const auth: Handle = async ({ event, resolve }) => {
 	event.locals.claims = await authenticate(event);
@@ -59,7 +70,7 @@ const guard: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(i18n, auth, guard);
+export const handle = sequence(query, i18n, auth, guard);
 
 /** Client errors are logged in one line; only real failures get a stack trace. */
 export const handleError: HandleServerError = ({ error: e, event, status, message }) => {

@@ -4,6 +4,7 @@ import { m } from '$lib/paraglide/messages';
 const texts: Record<string, () => string> = {
 	required: m.err_required,
 	too_long: m.err_too_long,
+	control_character: m.err_control_character,
 	email: m.err_email,
 	password_short: m.err_password_short,
 	password_mismatch: m.err_password_mismatch,

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { plainText } from './fields';
 
 /** The JSON API's batches (POST /api/v1/reports and /api/v1/events). */
 
 export const MAX_ITEMS = 10_000;
-const text = (max = 300) => z.string().trim().min(1).max(max);
-const optionalText = (max = 300) => z.string().trim().max(max).optional().nullable();
+const text = (max = 300) => plainText().trim().min(1).max(max);
+const optionalText = (max = 300) => plainText().trim().max(max).optional().nullable();
 const instant = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 time with offset' });
 
 export const reportItem = z
@@ -45,7 +46,7 @@ export const eventItem = z
 const batch = <T extends z.ZodType>(item: T) =>
 	z
 		.object({
-			source: z.string().trim().min(1).max(200).default('api'),
+			source: plainText().trim().min(1).max(200).default('api'),
 			items: z.array(item).min(1).max(MAX_ITEMS, `at most ${MAX_ITEMS} items per request`)
 		})
 		.strict();
@@ -100,9 +101,9 @@ export const IMPORT_FIELDS = [
 ] as const;
 export const importRequestSchema = z.object({
 	upload: z.uuid({ error: 'upload_missing' }),
-	fileName: z.string().max(300).default('upload'),
+	fileName: plainText().max(300).default('upload'),
 	shape: z.enum(['case', 'event'], { error: 'invalid_choice' }),
-	mapping: z.partialRecord(z.enum(IMPORT_FIELDS), z.string().max(300)),
+	mapping: z.partialRecord(z.enum(IMPORT_FIELDS), plainText().max(300)),
 	timezone: z.string().refine(
 		(tz) => {
 			try {
@@ -116,7 +117,7 @@ export const importRequestSchema = z.object({
 	),
 	dayFirst: z.boolean().default(true),
 	skipInvalid: z.boolean().default(false),
-	preset: z.string().trim().max(100, { error: 'too_long' }).optional()
+	preset: plainText().trim().max(100, { error: 'too_long' }).optional()
 });
 export type ImportRequest = z.infer<typeof importRequestSchema>;
 export type ImportField = (typeof IMPORT_FIELDS)[number];

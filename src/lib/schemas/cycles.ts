@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { METRICS } from '$lib/metrics/series';
-import { isCalendarDay, isoDate, requiredText } from './fields';
+import { isCalendarDay, isoDate, plainText, requiredText } from './fields';
 
 /**
  * Improvement cycles: the forms of the board and the cycle page. Error messages are message keys;
@@ -35,7 +35,7 @@ export const NEXT_STATUS: Record<CycleStatus, readonly CycleStatus[]> = {
 const optionalText = (max: number) =>
 	z.preprocess(
 		(v) => (v === undefined || v === null ? '' : v),
-		z.string().trim().max(max, { error: 'too_long' })
+		plainText().trim().max(max, { error: 'too_long' })
 	);
 
 /** A date; empty means not set. */
@@ -68,7 +68,7 @@ export const cycleSchema = z
 		scopeTouchpointId: scopeId,
 		scopeChannel: z.preprocess(
 			emptyToNull,
-			z.string().trim().min(1).max(100, { error: 'too_long' }).nullable()
+			plainText().trim().min(1).max(100, { error: 'too_long' }).nullable()
 		),
 		baselineFrom: optionalDate,
 		baselineTo: optionalDate,
@@ -95,7 +95,7 @@ export type CycleInput = z.output<typeof cycleSchema>;
 /** "start test" and the other status buttons. `right` is the covering decision right, if any. */
 export const statusSchema = z.object({
 	to: z.enum(CYCLE_STATUSES, { error: 'invalid_choice' }),
-	right: z.preprocess(emptyToNull, z.string().trim().max(1000, { error: 'too_long' }).nullable())
+	right: z.preprocess(emptyToNull, plainText().trim().max(1000, { error: 'too_long' }).nullable())
 });
 
 export const actionSchema = z.object({

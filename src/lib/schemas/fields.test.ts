@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isoDate } from './fields';
+import { ideaBody } from './ideas';
+import { isoDate, plainText, requiredText } from './fields';
+import { teamSchema } from './teams';
 
 const message = (schema: ReturnType<typeof isoDate>, v: unknown) => {
 	const r = schema.safeParse(v);
@@ -24,5 +26,34 @@ describe('isoDate', () => {
 		const later = isoDate().refine((v) => v > '2026-01-01', { error: 'too_early' });
 		expect(message(later, '2026-02-30')).toEqual(['date']);
 		expect(message(later, '2025-12-31')).toEqual(['too_early']);
+	});
+});
+
+describe('plainText', () => {
+	it('refuses a NUL and other control characters, keeps tabs and line breaks', () => {
+		for (const bad of ['a\u0000b', '\u0001', 'x\u0008', 'x\u000b', 'x\u001f', 'x\u007f'])
+			expect(
+				plainText()
+					.safeParse(bad)
+					.error?.issues.map((i) => i.message)
+			).toEqual(['control_character']);
+		expect(plainText().parse('a\tb\r\nc')).toBe('a\tb\r\nc');
+		expect(requiredText(10).safeParse(' a\u0000 ').error?.issues[0].message).toBe(
+			'control_character'
+		);
+		expect(requiredText(10).parse(' ok ')).toBe('ok');
+	});
+
+	it('is the rule of every free-text field of the schemas', () => {
+		const nul = 'x\u0000y';
+		const team = { name: 'Team', cadenceDays: '14', compactSize: '7', coachId: '' };
+		expect(teamSchema.safeParse(team).success).toBe(true);
+		for (const field of ['name', 'customerGroup', 'purpose'])
+			expect(
+				teamSchema.safeParse({ ...team, [field]: nul }).error?.issues.map((i) => i.message)
+			).toEqual(['control_character']);
+		expect(ideaBody.safeParse(`Een idee van genoeg lengte ${nul}`).error?.issues[0].message).toBe(
+			'control_character'
+		);
 	});
 });

@@ -4,12 +4,27 @@ import { z } from 'zod';
  * Field rules shared by forms, API and importers. Error messages are message keys
  * (see $lib/i18n/errors.ts), so they show in the user's language.
  */
-export const requiredText = (max: number) =>
+/**
+ * Control characters a person never types (all but tab, line feed and carriage return); NUL
+ * above all, which PostgreSQL refuses in text.
+ */
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** Whether s holds a control character that no text field takes. */
+export const hasControlCharacter = (s: string) => CONTROL_CHARACTER.test(s);
+
+/**
+ * The one text rule of every free-text field: a string without control characters
+ * ('control_character'); chain trim, min and max after it.
+ */
+export const plainText = () =>
 	z
 		.string({ error: 'required' })
-		.trim()
-		.min(1, { error: 'required' })
-		.max(max, { error: 'too_long' });
+		.refine((s) => !hasControlCharacter(s), { error: 'control_character', abort: true });
+
+export const requiredText = (max: number) =>
+	plainText().trim().min(1, { error: 'required' }).max(max, { error: 'too_long' });
 
 export const email = z
 	.string({ error: 'required' })

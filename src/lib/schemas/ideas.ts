@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BODY_MAX, BODY_MIN, IDEA_STATUSES, REASON_MAX, type IdeaStatus } from '$lib/ideas/rules';
-import { optionalId } from './fields';
+import { hasControlCharacter, optionalId, plainText } from './fields';
 
 /**
  * Ideas: what a phone sends (form post, or the offline outbox through /api/ideas), what a
@@ -14,6 +14,7 @@ const uuid = z.uuid({ error: 'idea_id_invalid' });
 
 export const ideaBody = z
 	.string({ error: 'idea_body_required' })
+	.refine((s) => !hasControlCharacter(s), { error: 'control_character', abort: true })
 	.trim()
 	.min(1, { error: 'idea_body_required' })
 	.min(BODY_MIN, { error: 'idea_body_short' })
@@ -42,6 +43,7 @@ export const triageInput = z.object({
 	}),
 	reason: z
 		.string({ error: 'idea_reason_required' })
+		.refine((s) => !hasControlCharacter(s), { error: 'control_character', abort: true })
 		.trim()
 		.min(1, { error: 'idea_reason_required' })
 		.max(REASON_MAX, { error: 'too_long' }),
@@ -56,7 +58,7 @@ export const triageInput = z.object({
 export type TriageInput = z.output<typeof triageInput>;
 
 export const similarQuery = z.object({
-	q: z.string().trim().max(BODY_MAX, { error: 'too_long' })
+	q: plainText().trim().max(BODY_MAX, { error: 'too_long' })
 });
 
 export const triageFilter = z.object({

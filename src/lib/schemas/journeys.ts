@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NORM_UNITS } from './case-data';
-import { optionalId, requiredText } from './fields';
+import { optionalId, plainText, requiredText } from './fields';
 
 /**
  * Journeys as service blueprints: the journey, its stages (columns) and touchpoints (cards).
@@ -27,10 +27,7 @@ export const MAX_CATEGORIES = 100;
 
 const empty = (v: unknown) => v === '' || v === null || v === undefined;
 const optionalText = (max: number) =>
-	z.preprocess(
-		(v) => (empty(v) ? '' : v),
-		z.string({ error: 'invalid_choice' }).trim().max(max, { error: 'too_long' })
-	);
+	z.preprocess((v) => (empty(v) ? '' : v), plainText().trim().max(max, { error: 'too_long' }));
 
 export const journeySchema = z.object({
 	name: requiredText(200),

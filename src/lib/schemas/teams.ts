@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, optionalId, requiredText } from './fields';
+import { isoDate, optionalId, plainText, requiredText } from './fields';
 
 export const TEAM_ROLES = ['member', 'lead', 'expert'] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
@@ -15,7 +15,7 @@ export const PROFILE_TRAITS = [
 export type ProfileTrait = (typeof PROFILE_TRAITS)[number];
 
 const optionalText = (max: number) =>
-	z.string().trim().max(max, { error: 'too_long' }).optional().default('');
+	plainText().trim().max(max, { error: 'too_long' }).optional().default('');
 
 const wholeNumber = (min: number, max: number) =>
 	z.coerce
@@ -70,7 +70,9 @@ const lines = (maxItems: number, maxLength: number) =>
 				.filter(Boolean)
 		)
 		.pipe(
-			z.array(z.string().max(maxLength, { error: 'too_long' })).max(maxItems, { error: 'too_many' })
+			z
+				.array(plainText().max(maxLength, { error: 'too_long' }))
+				.max(maxItems, { error: 'too_many' })
 		);
 
 export const mandateSchema = z.object({
