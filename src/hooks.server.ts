@@ -8,6 +8,7 @@ import {
 import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { authenticate } from '$lib/server/auth';
+import { bodyLimit, declared, limitBody } from '$lib/server/body-limit';
 import { isAdminRoute } from '$lib/server/forms';
 import { hasControlCharacter } from '$lib/schemas/fields';
 import { needsSetup } from '$lib/server/organisations';
@@ -42,6 +43,18 @@ const auth: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/**
+ * Request bodies: 1 MB unless the route and the person allow more (body-limit.ts); a longer
+ * declared length answers 413 before anything is read, a chunked body is cut off at the limit.
+ */
+const bodySize: Handle = ({ event, resolve }) => {
+	const limit = bodyLimit(event.route.id, event.locals.user?.role ?? null);
+	const size = declared(event.request, limit);
+	if (size === 'over') error(413, 'too_large');
+	if (size === 'unknown') event.request = limitBody(event.request, limit);
+	return resolve(event);
+};
+
 const PUBLIC = ['/login', '/setup', '/invite/', '/language', '/offline.html'];
 
 /** Route protection: first-run setup, sign-in, and admin-only pages. */
@@ -70,7 +83,7 @@ const guard: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(query, i18n, auth, guard);
+export const handle = sequence(query, i18n, auth, bodySize, guard);
 
 /** Client errors are logged in one line; only real failures get a stack trace. */
 export const handleError: HandleServerError = ({ error: e, event, status, message }) => {

@@ -122,3 +122,66 @@ test('sign-in, setup, invitation and language answer bad input without a 500', a
 	expect(lang.headers()['location']).toBe('/');
 	await api.dispose();
 });
+
+test('an encoded admin path does not skip the role check (staff posting a file: 403)', async () => {
+	const api = await signedIn('kim@voorbeeld.nl');
+	for (const path of [
+		'/%61dmin/import?/preview',
+		'/admin/import?/preview',
+		'/%61dmin/people?/create'
+	]) {
+		const res = await api.post(path, {
+			multipart: {
+				file: {
+					name: 'x.csv',
+					mimeType: 'text/csv',
+					buffer: Buffer.from('id,received\nA,2026-01-01\n')
+				},
+				name: 'Mallory',
+				email: 'mallory2@voorbeeld.nl',
+				role: 'admin'
+			},
+			maxRedirects: 0
+		});
+		expect(res.status(), path).toBe(403);
+		expect(await res.text(), path).not.toContain('x.csv');
+	}
+	await api.dispose();
+	const admin = await signedIn('admin@voorbeeld.nl');
+	expect(await (await admin.get('/admin/people')).text()).not.toContain('mallory2');
+	await admin.dispose();
+});
+
+test('a large body to a page that takes no files answers 413 before it is read', async () => {
+	const big = 'x'.repeat(2 * 1024 * 1024);
+	// one connection a post: the server answers before reading the body, then closes it
+	for (const path of ['/login', '/setup', '/invite/not-a-token', '/language']) {
+		const api = await newRequest.newContext({ baseURL: DEMO, extraHTTPHeaders: headers });
+		const res = await api.post(path, { form: { email: big, password: 'x' }, maxRedirects: 0 });
+		expect(res.status(), path).toBe(413);
+		await api.dispose();
+	}
+	// signed in, but not an admin: the import page takes no large file either
+	const staff = await signedIn('kim@voorbeeld.nl');
+	const res = await staff.post('/admin/import?/preview', {
+		multipart: { file: { name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(big) } },
+		maxRedirects: 0
+	});
+	expect(res.status()).toBe(413);
+	await staff.dispose();
+});
+
+test('a NUL or control character in a field or query parameter is a 400, never a 500', async () => {
+	const admin = await signedIn('admin@voorbeeld.nl');
+	const res = await admin.post('/admin/departments?/create', {
+		form: { name: 'Nulxq\u0000zz', kind: 'contact_centre' },
+		maxRedirects: 0
+	});
+	expect(res.status()).toBe(400);
+	for (const path of ['/figures?from=%00', '/teams?x=%01', '/login?next=%00']) {
+		const get = await admin.get(path, { maxRedirects: 0 });
+		expect(get.status(), path).toBe(400);
+	}
+	expect(await (await admin.get('/admin/departments')).text()).not.toContain('Nulxq');
+	await admin.dispose();
+});

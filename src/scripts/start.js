@@ -34,7 +34,9 @@ if (!process.argv.includes('--no-build') && stale()) {
 }
 
 const port = Number(process.env.PORT || 3000);
-// Uploads of case data (the import page) may be large; the adapter's default is 512 KB.
+// The adapter's cap for every request; uploads of case data (the import page) may be large.
+// Below it, the server hook allows 1 MB per request and more only to an admin's upload, a
+// signed-in person's idea photo and the token-checked API (src/lib/server/body-limit.ts).
 process.env.BODY_SIZE_LIMIT ??= '210M';
 const host = process.env.HOST || '0.0.0.0';
 // Without ORIGIN, take the origin from each request (plain http on this machine or a LAN), so

@@ -5,7 +5,7 @@ import { importRecords, pseudonymiser, type CaseRecord, type EventRecord } from 
 import { runtime } from '../runtime';
 import { authenticateToken } from './tokens';
 
-const MAX_BYTES = 20 * 1024 * 1024;
+export const MAX_BYTES = 20 * 1024 * 1024;
 
 const json = (status: number, body: unknown) =>
 	new Response(JSON.stringify(body), {

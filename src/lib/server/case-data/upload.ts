@@ -16,7 +16,7 @@ import { uploads } from './uploads';
  * applies). The file waits in the data folder in between.
  */
 
-const MAX_UPLOAD = 200 * 1024 * 1024;
+export const MAX_UPLOAD = 200 * 1024 * 1024;
 
 /** What the import page shows before a file is chosen. */
 export async function importPage(claims: Claims) {
