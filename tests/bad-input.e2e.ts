@@ -141,6 +141,9 @@ test('an encoded admin path does not skip the role check (staff posting a file: 
 				email: 'mallory2@voorbeeld.nl',
 				role: 'admin'
 			},
+			// as an enhanced form posts: the action's own answer, not the page around it (whose
+			// layout says 403 even after an action ran)
+			headers: { 'x-sveltekit-action': 'true', accept: 'application/json' },
 			maxRedirects: 0
 		});
 		expect(res.status(), path).toBe(403);
@@ -183,5 +186,23 @@ test('a NUL or control character in a field or query parameter is a 400, never a
 		expect(get.status(), path).toBe(400);
 	}
 	expect(await (await admin.get('/admin/departments')).text()).not.toContain('Nulxq');
+	await admin.dispose();
+});
+
+test('sign-in and the language switch never send anyone off-site', async () => {
+	const anon = await newRequest.newContext({ baseURL: DEMO, extraHTTPHeaders: headers });
+	const admin = await signedIn('admin@voorbeeld.nl');
+	for (const next of [
+		'/.//evil.example',
+		'/%2e//evil.example',
+		'/a/..//evil.example',
+		'/./\\evil.example'
+	]) {
+		const lang = await anon.post('/language', { form: { locale: 'en', next }, maxRedirects: 0 });
+		expect(lang.headers()['location'], next).toBe('/');
+		const login = await admin.get(`/login?next=${encodeURIComponent(next)}`, { maxRedirects: 0 });
+		expect(login.headers()['location'], next).toBe('/');
+	}
+	await anon.dispose();
 	await admin.dispose();
 });
