@@ -298,6 +298,24 @@ forEachDriver('customer teams', (t) => {
 		expect(await db().asUser(b.admin.claims, (tx) => teams.mandates(tx, teamId))).toEqual([]);
 	});
 
+	it('has four eyes on the mandate: nobody approves a version they drafted', async () => {
+		const draft = await teams.draftMandate(a.coach.claims, teamId, {
+			...mandate,
+			decisionRights: ['Alles beslissen zonder coach'],
+			budgetLimit: 1000000
+		});
+		if (!draft.ok) throw new Error(draft.error);
+		const own = (await db().asUser(a.coach.claims, (tx) => teams.mandates(tx, teamId))).find(
+			(m) => m.version === draft.version
+		);
+		expect(await teams.approveMandate(a.coach.claims, teamId, own!.id, '2026-11-20')).toEqual({
+			ok: false,
+			error: 'forbidden'
+		});
+		const after = await db().asUser(a.coach.claims, (tx) => teams.mandates(tx, teamId));
+		expect(teams.currentMandate(after)?.version).not.toBe(draft.version);
+	});
+
 	it('lets team members see case data; staff outside every team do not', async () => {
 		const [cat] = await t().db.asService(async (tx) => {
 			const rows = await tx.query<{ id: string }>(
