@@ -38,6 +38,9 @@ begin
     raise exception 'permission denied: a team keeps its id and organisation'
       using errcode = '42501';
   end if;
+  if new.coach_id is null and tg_op = 'INSERT' then
+    return new;  -- a new team without a coach: an admin appoints one later
+  end if;
   if tg_op = 'UPDATE' and new.coach_id is not distinct from old.coach_id then
     return new;
   end if;

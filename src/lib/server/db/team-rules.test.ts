@@ -123,7 +123,8 @@ forEachDriver('team rules in the database', (t) => {
 		]);
 		expect(await coachOf(ids.other)).toBe(a.coach.personId);
 		await allowed(a.admin.claims, `update team set coach_id = null where id = $1`, [ids.other]);
-		// a coach creating a team names only themselves
+		// a coach creating a team names only themselves (or nobody)
+		await allowed(a.coach.claims, `insert into team (org_id, name) values ($1, 'Oost')`, [a.id]);
 		await refused(
 			a.coach.claims,
 			`insert into team (org_id, name, coach_id) values ($1, 'Zuid', $2) returning id`,
