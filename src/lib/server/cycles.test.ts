@@ -228,6 +228,23 @@ forEachDriver('improvement cycles', (t) => {
 		});
 	});
 
+	it('has four eyes on decisions: the coach does not decide a request they raised', async () => {
+		const id = await plannedCycle('Eigen vraag');
+		const raised = await cycles.raiseRequest(coach, id, 'Mag ik dit zelf beslissen?');
+		if (!raised.ok) throw new Error(raised.error);
+		expect(await cycles.decideRequest(coach, raised.id, true, 'Ja')).toEqual({
+			ok: false,
+			error: 'forbidden'
+		});
+		expect(await cycles.setStatus(coach, id, 'test')).toEqual({
+			ok: false,
+			error: 'cycle_outside_mandate'
+		});
+		expect(await cycles.decideRequest(a.admin.claims, raised.id, false, 'Nee')).toEqual({
+			ok: true
+		});
+	});
+
 	it('runs a decision request: raised by the team, decided by the coach with a reason', async () => {
 		const id = await plannedCycle('Nieuwe route');
 		const raised = await cycles.raiseRequest(kim.claims, id, 'Mogen we de route omgooien?');

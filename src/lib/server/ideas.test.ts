@@ -303,6 +303,18 @@ forEachDriver('ideas', (t) => {
 			expect((await cycles.unfinished(a.coach.claims, parks.id)).map((c) => c.id)).toContain(
 				other.id
 			);
+			// a member of another team cannot put an idea into that cycle by moving it to its team
+			const mine = idea('Ook de bladkorven legen', { teamId: waste.id });
+			expect((await ideas.submit(member.claims, mine)).ok).toBe(true);
+			expect(
+				await ideas.triage(member.claims, mine.id, {
+					status: 'in_cycle',
+					reason: 'Past bij Groen',
+					cycle: other.id,
+					teamId: parks.id
+				})
+			).toEqual({ ok: false, error: 'idea_cycle_forbidden' });
+			expect(await statusOf(mine.id)).toEqual({ status: 'new', reason: '' });
 		});
 
 		it('needs a reason, and follows the order of statuses', async () => {

@@ -180,6 +180,9 @@ export async function readJsonSubmission(data: unknown): Promise<Submission> {
 /** An idea's team, journey or touchpoint that does not exist (a foreign key): 'idea_about_unknown'. */
 const aboutUnknown = (_e: unknown, kind: DbRefusal | undefined) =>
 	kind === 'foreign_key' ? ('idea_about_unknown' as const) : undefined;
+/** Triage: also the database's refusal to attach an idea to a cycle of a team the person does not work on. */
+const triageRefused = (e: unknown, kind: DbRefusal | undefined) =>
+	kind === 'forbidden' ? ('idea_cycle_forbidden' as const) : aboutUnknown(e, kind);
 
 const VOTES = '(select count(*) from public.idea_vote v where v.idea_id = i.id)::int';
 const HAS_PHOTO = 'exists (select 1 from public.idea_photo p where p.idea_id = i.id)';
@@ -552,7 +555,7 @@ export function triage(claims: Claims, id: string, input: TriageInput): Promise<
 				if (updated.length === 0) return stop('forbidden');
 				return { cycleId };
 			}),
-		aboutUnknown
+		triageRefused
 	);
 }
 

@@ -129,6 +129,35 @@ forEachDriver('customer teams', (t) => {
 		});
 	});
 
+	it('lets a lead change the settings, never the coach; an admin appoints only a coach', async () => {
+		const settings = { ...team('Afval'), coachId: a.coach.personId, cadenceDays: 21 };
+		const coach = async () =>
+			(await db().asUser(a.coach.claims, (tx) => teams.get(tx, teamId)))?.coachId;
+		// the lead (organisation role staff) keeps the coach and changes the rest
+		expect(await teams.update(a.staff.claims, teamId, settings)).toEqual({ ok: true });
+		// ... but may not make herself (or nobody) the coach: refused, nothing changed
+		for (const coachId of [a.staff.personId, null])
+			expect(
+				await teams.update(a.staff.claims, teamId, { ...settings, coachId, cadenceDays: 7 })
+			).toEqual({ ok: false, error: 'forbidden' });
+		expect(await db().asUser(a.coach.claims, (tx) => teams.get(tx, teamId))).toMatchObject({
+			coachId: a.coach.personId,
+			cadenceDays: 21,
+			isCoach: true
+		});
+		// an admin cannot appoint a staff member either, only a coach or an admin
+		expect(
+			await teams.update(a.admin.claims, teamId, { ...settings, coachId: a.staff.personId })
+		).toEqual({ ok: false, error: 'forbidden' });
+		expect(await coach()).toBe(a.coach.personId);
+		expect(
+			await teams.update(a.admin.claims, teamId, { ...settings, coachId: a.admin.personId })
+		).toEqual({ ok: true });
+		expect(await coach()).toBe(a.admin.personId);
+		expect(await teams.update(a.admin.claims, teamId, settings)).toEqual({ ok: true });
+		expect(await coach()).toBe(a.coach.personId);
+	});
+
 	it('shows departments that own touchpoints but are not represented, and warns past the compact size', async () => {
 		const [dept] = await t().db.asService((tx) =>
 			tx.query<{ id: string }>(
@@ -267,6 +296,24 @@ forEachDriver('customer teams', (t) => {
 			].reverse()
 		);
 		expect(await db().asUser(b.admin.claims, (tx) => teams.mandates(tx, teamId))).toEqual([]);
+	});
+
+	it('has four eyes on the mandate: nobody approves a version they drafted', async () => {
+		const draft = await teams.draftMandate(a.coach.claims, teamId, {
+			...mandate,
+			decisionRights: ['Alles beslissen zonder coach'],
+			budgetLimit: 1000000
+		});
+		if (!draft.ok) throw new Error(draft.error);
+		const own = (await db().asUser(a.coach.claims, (tx) => teams.mandates(tx, teamId))).find(
+			(m) => m.version === draft.version
+		);
+		expect(await teams.approveMandate(a.coach.claims, teamId, own!.id, '2026-11-20')).toEqual({
+			ok: false,
+			error: 'forbidden'
+		});
+		const after = await db().asUser(a.coach.claims, (tx) => teams.mandates(tx, teamId));
+		expect(teams.currentMandate(after)?.version).not.toBe(draft.version);
 	});
 
 	it('lets team members see case data; staff outside every team do not', async () => {

@@ -94,6 +94,10 @@ export function create(
 	}, refusedBy());
 }
 
+/**
+ * Changes a team's settings. Only an admin appoints the coach: anyone else who posts another
+ * coach than the current one is refused and nothing changes (the database refuses it too).
+ */
 export function update(
 	claims: Claims,
 	id: string,
@@ -101,8 +105,16 @@ export function update(
 ): Promise<Result<object, TeamError>> {
 	return attempt(
 		() =>
-			db().asUser(claims, async (tx) =>
-				touched(
+			db().asUser(claims, async (tx) => {
+				const [current] = await tx.query<{ coachId: string | null; admin: boolean }>(
+					`select coach_id as "coachId", (select private.is_admin()) as admin
+					   from team where id = $1`,
+					[id]
+				);
+				if (!current) return refuse('forbidden');
+				const coachId = current.admin ? input.coachId : current.coachId;
+				if (coachId !== input.coachId) return refuse('forbidden');
+				return touched(
 					await tx.query(
 						`update team set name = $2, customer_group = $3, purpose = $4, coach_id = $5,
 						        cadence_days = $6, compact_size = $7
@@ -112,13 +124,13 @@ export function update(
 							input.name,
 							input.customerGroup,
 							input.purpose,
-							input.coachId,
+							coachId,
 							input.cadenceDays,
 							input.compactSize
 						]
 					)
-				)
-			),
+				);
+			}),
 		refusedBy()
 	);
 }
