@@ -6,7 +6,7 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter(),
-		// The PWA plugin registers its own service worker.
+		// The root layout registers src/service-worker.ts (at /, whatever the page's depth).
 		serviceWorker: { register: false }
 	}
 };

@@ -3,9 +3,9 @@
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
 /**
- * Koers's service worker (built by SvelteKit, its precache list injected by @vite-pwa/sveltekit
- * with workbox's injectManifest):
- * - precaches the build's scripts, styles and icons and the static offline page;
+ * Koers's service worker (SvelteKit builds it; `$service-worker` lists the build's files):
+ * - precaches the build's scripts and styles, the icons and the static offline page (Workbox's
+ *   precaching: a new build replaces what changed and removes the rest);
  * - sends every navigation to the network. Server-rendered pages are never cached: they hold a
  *   signed-in person's data and a tablet is often shared. Without a network a navigation gets
  *   the offline page — except /ideas, which gets the idea form's app shell (/ideas/shell, a page
@@ -14,7 +14,7 @@
  * - on Background Sync (Chromium) sends the ideas waiting in the outbox, with the session
  *   cookie (a same-origin fetch), and asks to be woken again while the network keeps failing.
  */
-import { version } from '$service-worker';
+import { build, files, version } from '$service-worker';
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
@@ -22,19 +22,25 @@ import { flush, SYNC_TAG } from '$lib/ideas/outbox';
 import { isShell, SHELL_CACHE, SHELL_PATH } from '$lib/ideas/shell';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
-type Manifest = { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };
 interface SyncEvent extends ExtendableEvent {
 	readonly tag: string;
 }
 
+const OFFLINE_PAGE = '/offline.html';
+
 sw.skipWaiting();
 clientsClaim();
 cleanupOutdatedCaches();
-// workbox-build replaces `self.__WB_MANIFEST` (written so) with the list of files to precache.
-precacheAndRoute((self as unknown as Manifest).__WB_MANIFEST);
+// The build's files carry a content hash in their names; static files take the build's version.
+precacheAndRoute([
+	...build.map((url) => ({ url, revision: null })),
+	...files
+		.filter((url) => /\.(ico|png|svg|webp|woff2?)$/.test(url) || url === OFFLINE_PAGE)
+		.map((url) => ({ url, revision: version }))
+]);
 
 async function offlinePage(): Promise<Response> {
-	return (await matchPrecache('/offline.html')) ?? Response.error();
+	return (await matchPrecache(OFFLINE_PAGE)) ?? Response.error();
 }
 
 registerRoute(
