@@ -29,5 +29,7 @@ echo "▶ unit and database tests (vitest: PGlite and PostgreSQL)"
 npx vitest run
 echo "▶ build"
 npm run --silent build >/dev/null
+echo "▶ production install (npm install --omit=dev: its size, the built server starts from it)"
+npx tsx tests/setup/production-install.ts
 echo "▶ browser tests (Playwright, Chromium)"
 npx playwright test
