@@ -21,6 +21,13 @@ export const CYCLE_STATUSES = [
 ] as const;
 export type CycleStatus = (typeof CYCLE_STATUSES)[number];
 
+/** Whether a cycle's metric improves by going up or down (the database's better_direction). */
+export const BETTER_DIRECTIONS = ['lower', 'higher'] as const;
+
+/** A decision request's state (the database's request_status). */
+export const REQUEST_STATUSES = ['open', 'approved', 'declined'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
 /** Where each status may go with the page's buttons. */
 export const NEXT_STATUS: Record<CycleStatus, readonly CycleStatus[]> = {
 	idea: ['plan', 'abandoned'],
@@ -61,7 +68,7 @@ export const cycleSchema = z
 		problem: optionalText(4000),
 		hypothesis: optionalText(4000),
 		metric: z.enum(METRICS, { error: 'invalid_choice' }),
-		better: z.enum(['lower', 'higher'], { error: 'invalid_choice' }),
+		better: z.enum(BETTER_DIRECTIONS, { error: 'invalid_choice' }),
 		// the scope: any of a category, a touchpoint (its mapped categories) and a report channel
 		// (as the source writes it); each one set narrows the cases further
 		scopeCategoryId: scopeId,

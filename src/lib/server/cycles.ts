@@ -19,7 +19,8 @@ import {
 	type ActionInput,
 	type CreateCycleInput,
 	type CycleInput,
-	type CycleStatus
+	type CycleStatus,
+	type RequestStatus
 } from '$lib/schemas/cycles';
 
 export type CycleError =
@@ -122,7 +123,7 @@ export interface CycleAction {
 export interface DecisionRequest {
 	id: string;
 	question: string;
-	status: 'open' | 'approved' | 'declined';
+	status: RequestStatus;
 	requestedByName: string | null;
 	requestedAt: Date;
 	decidedByName: string | null;

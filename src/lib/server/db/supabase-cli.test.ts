@@ -1,7 +1,9 @@
 /**
  * Supabase compatibility, proved with the real Supabase CLI: `supabase db push` on a plain
  * PostgreSQL with Koers's compatibility layer must give the same schema, policies and migration
- * records as Koers's own runner, and the two runners must agree on what is applied.
+ * records as Koers's own runner, and the two runners must agree on what is applied. The CLI
+ * reads the project's own files (config.toml, seed.sql) as `supabase db reset` would, and the
+ * enums of `supabase gen types` must equal the zod schemas' choices.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,6 +14,14 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDEA_STATUSES } from '$lib/ideas/rules';
+import { METRICS } from '$lib/metrics/series';
+import { BETTER_DIRECTIONS, CYCLE_STATUSES, REQUEST_STATUSES } from '$lib/schemas/cycles';
+import { NORM_UNITS, REPEAT_KEYS } from '$lib/schemas/case-data';
+import { DEPARTMENT_KINDS } from '$lib/schemas/departments';
+import { CHANNELS, OFFICES } from '$lib/schemas/journeys';
+import { ORG_ROLES } from '$lib/schemas/people';
+import { TEAM_ROLES } from '$lib/schemas/teams';
 import { postgresDriver } from './postgres';
 import { createDb } from './port';
 import { freshDatabase, SUPABASE_DIR, withServerLock, type FreshDatabase } from './test-helpers';
@@ -21,13 +31,14 @@ const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const CLI = join(REPO, 'node_modules', '.bin', 'supabase');
 
 /**
- * The real `supabase db push` against a database URL, in `workdir` (a folder holding
- * supabase/migrations) with its own HOME: no Docker, no login, no telemetry.
+ * The real Supabase CLI in `workdir` (a folder holding a copy of supabase/) with its own HOME:
+ * no Docker, no login, no telemetry.
  */
-function dbPush(url: string, workdir: string) {
-	return run(CLI, ['db', 'push', `--remote=${url}`, '--yes', '--workdir', workdir], {
+function supabase(workdir: string, args: string[]) {
+	return run(CLI, [...args, '--workdir', workdir], {
 		cwd: workdir,
 		timeout: 60_000,
+		maxBuffer: 16 * 1024 * 1024,
 		env: {
 			PATH: process.env.PATH,
 			HOME: workdir,
@@ -38,6 +49,40 @@ function dbPush(url: string, workdir: string) {
 		}
 	});
 }
+
+/** `supabase db push` against a database URL. */
+function dbPush(url: string, workdir: string, ...flags: string[]) {
+	return supabase(workdir, ['db', 'push', `--remote=${url}`, '--yes', ...flags]);
+}
+
+/**
+ * Each enum of the database and the choices Koers's zod schemas are made of. A new enum in a
+ * migration needs its line here (the test fails until it has one).
+ */
+const ZOD_ENUMS: Record<string, readonly (string | number)[]> = {
+	better_direction: BETTER_DIRECTIONS,
+	channel: CHANNELS,
+	cycle_metric: METRICS,
+	cycle_status: CYCLE_STATUSES,
+	department_kind: DEPARTMENT_KINDS,
+	idea_status: IDEA_STATUSES,
+	norm_unit: NORM_UNITS,
+	office: OFFICES,
+	org_role: ORG_ROLES,
+	repeat_key: REPEAT_KEYS,
+	request_status: REQUEST_STATUSES,
+	team_role: TEAM_ROLES
+};
+
+/** The `Constants.public.Enums` object of the TypeScript that `supabase gen types` prints. */
+function generatedEnums(types: string): Record<string, string[]> {
+	const m = /export const Constants = \{\s*"?public"?:\s*\{\s*Enums:\s*(\{[^}]*\})/.exec(types);
+	if (!m)
+		throw new Error(`no Constants.public.Enums in the generated types:\n${types.slice(-2000)}`);
+	return JSON.parse(m[1]) as Record<string, string[]>;
+}
+
+const sorted = (values: readonly (string | number)[]) => [...values].map(String).sort();
 
 /** What a deploy is made of, as one database reports it. */
 async function describeSchema(url: string) {
@@ -124,8 +169,11 @@ describe('Supabase CLI compatibility', () => {
 		await cp(join(SUPABASE_DIR, 'migrations'), join(workdir, 'supabase', 'migrations'), {
 			recursive: true
 		});
+		for (const file of ['config.toml', 'seed.sql'])
+			await cp(join(SUPABASE_DIR, file), join(workdir, 'supabase', file));
 		try {
-			push = await dbPush(cli.url, workdir);
+			// With the seed, as `supabase db reset` applies it (reset itself needs Docker here).
+			push = await dbPush(cli.url, workdir, '--include-seed');
 		} catch (e) {
 			const err = e as Error & { stdout?: string; stderr?: string };
 			throw new Error(`supabase db push failed: ${err.message}\n${err.stdout}\n${err.stderr}`, {
@@ -147,6 +195,33 @@ describe('Supabase CLI compatibility', () => {
 		const out = push.stdout + push.stderr;
 		for (const file of files) expect(out).toContain(file);
 		expect(out).toMatch(/Finished supabase db push/);
+	});
+
+	it('reads supabase/config.toml and applies supabase/seed.sql from it', async () => {
+		// The CLI refuses an invalid config.toml before it connects, so the push passing is the
+		// config's validation; the seed is the one config.toml names.
+		expect(push.stdout + push.stderr).toMatch(/Seeding data from supabase\/seed\.sql/);
+		const sql = postgres(cli.url, { max: 1, onnotice: () => {} });
+		try {
+			const seeds = await sql`select path from supabase_migrations.seed_files`;
+			expect(seeds.map((r) => r.path)).toEqual(['supabase/seed.sql']);
+		} finally {
+			await sql.end({ timeout: 5 });
+		}
+	});
+
+	it('the zod schemas offer exactly the choices of the database’s enums (supabase gen types)', async () => {
+		const { stdout } = await supabase(workdir, [
+			'gen',
+			'types',
+			`--remote=${cli.url}`,
+			'--schema',
+			'public'
+		]);
+		const db = generatedEnums(stdout);
+		expect(Object.keys(db).sort()).toEqual(Object.keys(ZOD_ENUMS).sort());
+		for (const [name, values] of Object.entries(db))
+			expect(sorted(ZOD_ENUMS[name]), `enum ${name}`).toEqual(sorted(values));
 	});
 
 	it('gives the same migration records, tables, columns, constraints, policies and grants', async () => {

@@ -1,0 +1,14 @@
+-- Seed for `supabase db reset` (config.toml: [db.seed]). Deliberately empty.
+--
+-- Koers's demo organisation (Gemeente Voorbeeld: people, teams, journeys, cycles, two years of
+-- case data) is not SQL: Koers seeds it itself on its first start against an empty database,
+-- `npm start` or the built server with KOERS_DEMO=1 (the default) and DATABASE_URL set to this
+-- database. It cannot be a fixed SQL file because
+--   * customers and addresses are stored only as keyed hashes under a key derived from
+--     KOERS_PSEUDONYM_SECRET, which never enters the database (README, Privacy): the rows
+--     depend on each installation's secret;
+--   * the demo's sign-ins get argon2id password hashes, made by the server;
+--   * an organisation created here would make the database non-empty, so Koers would neither
+--     seed the demo nor offer its first-run setup, leaving an organisation without an admin.
+-- With KOERS_DEMO=0 the first start shows the first-run page instead, which creates the
+-- organisation and its first admin.
