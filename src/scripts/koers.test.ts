@@ -72,13 +72,14 @@ afterAll(async () => {
 });
 
 // line 3: bad time; line 4: no case id; line 5: resolved before received
+// `opmerking` is filled in valid rows only: no rejected row has that cell.
 const BAD = [
-	'id,received,resolved,category',
-	'A1,2024-01-02 09:00,2024-01-03 10:00,Afval',
+	'id,received,resolved,category,opmerking',
+	'A1,2024-01-02 09:00,2024-01-03 10:00,Afval,eerste',
 	'A2,not a date,2024-01-03 10:00,=HYPERLINK(1)',
 	',2024-01-02 09:00,,Afval',
 	'A4,2024-01-05 09:00,2024-01-04 09:00,Afval',
-	'A5,2024-01-06 09:00,,Verlichting'
+	'A5,2024-01-06 09:00,,Verlichting,laatste'
 ].join('\n');
 
 describe('koers import', () => {
@@ -158,13 +159,16 @@ describe('koers import', () => {
 		const text = readFileSync(`${file}.rejected.csv`, 'utf8');
 		expect(text.startsWith('\uFEFF')).toBe(true);
 		const rejected = text.slice(1).trim().split('\r\n');
-		expect(rejected[0]).toBe('line,problems,id,received,resolved,category');
+		// the source's headers, also one that no rejected row has
+		expect(rejected[0]).toBe('line,problems,id,received,resolved,category,opmerking');
 		// a formula in a rejected cell is written as text, never as a formula
 		expect(rejected[1]).toContain(",'=HYPERLINK(1)");
 		expect(rejected.slice(1).map((l) => l.split(',')[0])).toEqual(['3', '4', '5']);
 		expect(rejected[1]).toContain('received:row_bad_time');
 		expect(rejected[1]).toContain('A2');
-		expect(rejected[3]).toContain('resolved:row_resolved_before_received');
+		expect(rejected[3]).toBe(
+			'5,resolved:row_resolved_before_received,A4,2024-01-05 09:00,2024-01-04 09:00,Afval,'
+		);
 	});
 });
 

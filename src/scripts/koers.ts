@@ -7,7 +7,13 @@ import { ConfigError } from '../lib/server/config';
 import { CsvFile } from '../lib/server/csv-writer';
 import type { Db } from '../lib/server/db';
 import { MigrationError } from '../lib/server/db/migrate';
-import { importStream, InputError, parseMapArg, type Mapping } from '../lib/server/import';
+import {
+	importStream,
+	InputError,
+	parseMapArg,
+	rejectedRow,
+	type Mapping
+} from '../lib/server/import';
 import { isValidTimeZone } from '../lib/server/import/dates';
 import { summary as caseSummary } from '../lib/server/figures/metrics';
 import { openConfigured } from '../lib/server/runtime';
@@ -112,10 +118,7 @@ async function runImport(db: Db, pseudonymSecret: string, args: string[]) {
 			process.stderr.write(`\r  ${pct}%  ${rows.toLocaleString('en')} rows`);
 		},
 		onRejected: values['skip-invalid']
-			? (row, problems) => {
-					const why = problems.map((p) => `${p.field ?? ''}:${p.key}`).join(' ');
-					rejectedOut.add({ ...row.values, line: row.line, problems: why });
-				}
+			? (row, problems, headers) => rejectedOut.add(rejectedRow(row, problems, headers))
 			: undefined
 	});
 	// Written out before main() calls process.exit, which would drop what is still buffered.

@@ -51,4 +51,14 @@ describe('CsvFile', () => {
 		);
 		expect(existsSync(join(dir, 'out.csv.part'))).toBe(false);
 	});
+
+	it('writes `;`-separated for Dutch Excel, quoting only cells that hold a `;`', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'koers-csv-'));
+		const file = new CsvFile(join(dir, 'nl.csv'), ['line'], ';');
+		file.add({ line: 2, bedrag: '1,50', note: 'a;b' });
+		await file.finish();
+		expect(readFileSync(join(dir, 'nl.csv'), 'utf8')).toBe(
+			`${BOM}line;bedrag;note\r\n2;1,50;"a;b"\r\n`
+		);
+	});
 });

@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import type { ImportRequest } from '../../schemas/case-data';
 import { CsvFile } from '../csv-writer';
 import { db, type Claims } from '../db';
-import { importStream, InputError, preview as readPreview, type ImportSummary } from '../import';
+import {
+	importStream,
+	InputError,
+	preview as readPreview,
+	rejectedRow,
+	type ImportSummary
+} from '../import';
 import * as organisations from '../organisations';
 import { refused, type Result } from '../result';
 import { runtime } from '../runtime';
@@ -80,10 +86,7 @@ export async function runUpload(
 			pseudonymSecret,
 			onProgress: (p) => onProgress?.({ ...p, total }),
 			onRejected: req.skipInvalid
-				? (row, problems) => {
-						const why = problems.map((p) => `${p.field ?? ''} ${p.key}`.trim()).join('; ');
-						rejected.add({ ...row.values, line: row.line, problems: why });
-					}
+				? (row, problems, headers) => rejected.add(rejectedRow(row, problems, headers))
 				: undefined
 		});
 		if (req.preset && !summary.rejected)

@@ -10,6 +10,7 @@ import {
 	InputError,
 	type ImportOptions,
 	type ImportSummary,
+	type RawRow,
 	type RowProblem,
 	type RowSource,
 	type Run
@@ -60,6 +61,25 @@ class Rejected extends Error {
  * invalid rows and no `skipInvalid` — nothing. `run` decides the role (a signed-in admin, or
  * the service path for the CLI and API tokens).
  */
+/**
+ * A rejected row as the rejected-rows file shows it, from the web page and the CLI alike: its
+ * cells under every one of the source's headers (empty where a short row has none; a long row's
+ * extra cells as `column N`), its line and its problems (`field:key`, separated by `; `).
+ * Write it with a CsvFile whose first columns are `line` and `problems`.
+ */
+export function rejectedRow(
+	row: RawRow,
+	problems: readonly RowProblem[],
+	headers: readonly string[]
+): Record<string, string | number> {
+	return {
+		...Object.fromEntries(headers.map((h) => [h, ''])),
+		...row.values,
+		line: row.line,
+		problems: problems.map((p) => (p.field ? `${p.field}:${p.key}` : p.key)).join('; ')
+	};
+}
+
 export async function importStream(
 	run: Run,
 	input: AsyncIterable<Uint8Array>,
@@ -122,7 +142,7 @@ export async function importStream(
 					summary.rowsSkipped++;
 					summary.errorCount += result.problems.length;
 					addErrors(summary.errors, result.problems);
-					options.onRejected?.(row, result.problems);
+					options.onRejected?.(row, result.problems, source.headers);
 				}
 				if (summary.rowsRead % 10_000 === 0)
 					options.onProgress?.({ rows: summary.rowsRead, bytes });

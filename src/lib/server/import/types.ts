@@ -53,8 +53,11 @@ export interface ImportOptions {
 	via: 'upload' | 'cli' | 'api' | 'demo';
 	createdBy?: string;
 	onProgress?: (p: { rows: number; bytes: number }) => void;
-	/** Called with each row that is not imported and why (for a file of rejected rows). */
-	onRejected?: (row: RawRow, problems: RowProblem[]) => void;
+	/**
+	 * Called with each row that is not imported, why, and the source's headers (for a file of
+	 * rejected rows: see rejectedRow).
+	 */
+	onRejected?: (row: RawRow, problems: RowProblem[], headers: readonly string[]) => void;
 	/** The secret behind the pseudonyms of customers and locations (see pseudonym.ts). */
 	pseudonymSecret: string;
 }
