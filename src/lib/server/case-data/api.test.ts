@@ -3,7 +3,13 @@
  * organisation tokens made by tokens.create, on PGlite.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RequestEvent } from '@sveltejs/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authenticate, configureAuth } from '../auth';
+import { SESSION_COOKIE } from '../auth/session';
 import { useDb } from '../db';
 import { createTwoOrgs, openTestDb, type Org, type TestDb } from '../db/test-helpers';
 import * as tokens from './tokens';
@@ -337,5 +343,49 @@ describe('a token writes into its own organisation only', () => {
 			)
 		);
 		expect(owners.map((r) => r.org_id).sort()).toEqual([a.id, b.id].sort());
+	});
+});
+
+/**
+ * A token is no database role: it acts on the service path for its organisation, and only in
+ * handleApiImport. So it reaches the two import endpoints and nothing else: it never signs
+ * anyone in (not as a header, not as the session cookie), and no other route looks it up.
+ */
+describe('a token reaches only the import endpoints', () => {
+	it('is no sign-in, as a bearer header or as the session cookie', async () => {
+		configureAuth({
+			sessionSecret: 'api-test-session-secret-0123456789abcdef',
+			secureCookies: false
+		});
+		const event = (cookie?: string) =>
+			({
+				request: new Request('http://koers.test/teams', {
+					headers: { authorization: bearer(tokenA) }
+				}),
+				cookies: { get: (name: string) => (name === SESSION_COOKIE ? cookie : undefined) }
+			}) as unknown as RequestEvent;
+		expect(await authenticate(event())).toBeNull();
+		expect(await authenticate(event(tokenA))).toBeNull();
+	});
+
+	it('is looked up by the import API alone, which only POST /api/v1/reports and /events call', () => {
+		const root = fileURLToPath(new URL('../../..', import.meta.url));
+		const sources = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter(
+			(f) => /\.(ts|svelte)$/.test(f) && !/\.(test|spec)\.ts$/.test(f)
+		);
+		const calling = (name: string) =>
+			sources
+				.filter((f) => new RegExp(`\\b${name}\\(`).test(readFileSync(join(root, f), 'utf8')))
+				.map((f) => f.split(sep).join('/'))
+				.sort();
+		expect(calling('authenticateToken')).toEqual([
+			'lib/server/case-data/api.ts',
+			'lib/server/case-data/tokens.ts'
+		]);
+		expect(calling('handleApiImport')).toEqual([
+			'lib/server/case-data/api.ts',
+			'routes/api/v1/events/+server.ts',
+			'routes/api/v1/reports/+server.ts'
+		]);
 	});
 });
