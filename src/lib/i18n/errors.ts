@@ -43,6 +43,7 @@ const texts: Record<string, () => string> = {
 	org_unknown: m.err_org_unknown,
 	out_of_range: m.err_out_of_range,
 	date: m.err_date,
+	date_out_of_range: m.err_date_out_of_range,
 	too_many: m.err_too_many,
 	already_member: m.err_already_member,
 	mandate_approved: m.err_mandate_approved
