@@ -55,9 +55,7 @@ forEachDriver('event identity: every row kept, nothing twice', (t) => {
 	const figures = () => t().db.asService((tx) => summary(tx, { orgId: org.id }));
 	const eventCount = async () => {
 		const [row] = await t().db.asService((tx) =>
-			tx.query<{ n: number }>('select count(*) as n from report_event where org_id = $1', [
-				org.id
-			])
+			tx.query<{ n: number }>('select count(*) as n from report_event where org_id = $1', [org.id])
 		);
 		return row.n;
 	};
