@@ -12,11 +12,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { Db } from '../lib/server/db';
 import { pgliteDriver } from '../lib/server/db/pglite';
 import { createDb } from '../lib/server/db/port';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const metricsSchema = z.fromJSONSchema(
+	JSON.parse(readFileSync(new URL('./metrics.schema.json', import.meta.url), 'utf8'))
+);
 const SCRIPT = path.join(ROOT, 'src', 'scripts', 'koers.ts');
 const INTERRUPTED = fileURLToPath(
 	new URL('../lib/server/import/testdata/interrupted-import.ts', import.meta.url)
@@ -244,6 +248,11 @@ describe('koers metrics', () => {
 		);
 		// running-example twice (two sources) and the 2 valid rows of the bad file
 		expect(figures).toMatchObject({ cases: 14, events: 84 });
+		// the shape documented in metrics.schema.json, and nothing else
+		expect(metricsSchema.safeParse(figures).error).toBeUndefined();
+		expect(metricsSchema.safeParse({ ...figures, repeats: figures.repeats.total }).success).toBe(
+			false
+		);
 		// handoffs between the resources of running-example.xes (--map department=org:resource)
 		expect(figures).toMatchObject({ handoffs: 32, casesWithHandoff: 6 });
 	});
@@ -338,7 +347,7 @@ describe('output through a pipe', () => {
 			const reader = `setTimeout(() => { let s = ''; process.stdin.setEncoding('utf8')
 			.on('data', (c) => (s += c)).on('end', () => { const f = JSON.parse(s);
 			console.log(JSON.stringify({ bytes: Buffer.byteLength(s), matrix: f.handoffMatrix.length,
-			handoffs: f.handoffs })); }); }, 1000)`;
+			handoffs: f.handoffs, figures: f })); }); }, 1000)`;
 			const run = await new Promise<Run>((resolve, reject) => {
 				const child = spawn(
 					'sh',
@@ -354,9 +363,11 @@ describe('output through a pipe', () => {
 			});
 			expect(run.code, run.stderr).toBe(0);
 			const got = JSON.parse(run.stdout);
+			got.valid = metricsSchema.safeParse(got.figures).success;
 			expect(got.bytes).toBeGreaterThan(1024 * 1024);
 			expect(got.matrix).toBeGreaterThanOrEqual(CASES);
 			expect(got.handoffs).toBe(32 + CASES);
+			expect(got.valid).toBe(true);
 		}
 	);
 });
