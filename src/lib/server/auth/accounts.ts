@@ -73,6 +73,23 @@ export async function signIn(email: string, password: string, ip: string): Promi
 	return { ok: true, user: { id: row.id, email: row.email, orgId: row.org_id ?? undefined } };
 }
 
+/** The account's session version: a session token issued with an older one is refused. */
+export async function sessionVersion(userId: string): Promise<number> {
+	const [row] = await db().asService((tx) =>
+		tx.query<{ version: number }>(
+			`select coalesce((select version from private.session_version where user_id = $1), 0)
+			        as version`,
+			[userId]
+		)
+	);
+	return row.version;
+}
+
+/** Ends every session of the account (sign-out everywhere). */
+export async function endSessions(userId: string) {
+	await db().asService((tx) => tx.query('select private.end_sessions($1)', [userId]));
+}
+
 export type InvitationResult =
 	{ ok: true; user: SignedInUser } | { ok: false; reason: 'invalid' | 'email_taken' };
 
@@ -141,6 +158,7 @@ export async function changePassword(claims: Claims, current: string, next: stri
 			'update auth.users set encrypted_password = $2, updated_at = now() where id = $1',
 			[claims.sub, nextHash]
 		);
+		await tx.query('select private.end_sessions($1)', [claims.sub]);
 	});
 	return true;
 }
