@@ -151,6 +151,20 @@ forEachDriver('sessions and sign-in throttling', (t) => {
 		expect(left).toEqual([]);
 	});
 
+	it('lets no user read or change the session versions and the counters', async () => {
+		const o = await org();
+		for (const sql of [
+			'select * from private.session_version',
+			'select * from private.sign_in_failure',
+			'delete from private.sign_in_failure',
+			'select private.end_sessions(gen_random_uuid())'
+		])
+			await expect(
+				t().db.asUser(o.admin.claims, (tx) => tx.query(sql)),
+				sql
+			).rejects.toThrow(/permission denied/);
+	});
+
 	it('keeps a stranger out after 5 wrong passwords, but lets the owner in from elsewhere', async () => {
 		const o = await org();
 		const attacker = device('203.0.113.7');
