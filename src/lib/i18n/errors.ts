@@ -63,3 +63,13 @@ export function errorText(key: string | undefined | null, own?: ErrorTexts): str
 	if (key.startsWith('err_')) key = key.slice(4);
 	return (Object.hasOwn(texts, key) ? texts[key] : m.err_unknown)();
 }
+
+/**
+ * How long to wait after too many failed sign-ins: in seconds up to a minute, then in whole
+ * minutes rounded up ("Probeer het over 3 minuten opnieuw"), never shorter than the real wait.
+ */
+export function waitText(seconds: number): string {
+	return seconds <= 60
+		? m.err_throttled_seconds({ seconds: Math.max(1, Math.ceil(seconds)) })
+		: m.err_throttled_minutes({ minutes: Math.ceil(seconds / 60) });
+}
