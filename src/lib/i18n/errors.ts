@@ -24,6 +24,7 @@ const texts: Record<string, () => string> = {
 	input_empty: m.err_input_empty,
 	input_binary: m.err_input_binary,
 	input_gzip: m.err_input_gzip,
+	input_gzip_bomb: m.err_input_gzip_bomb,
 	input_xml: m.err_input_xml,
 	input_csv: m.err_input_csv,
 	input_no_rows: m.err_input_no_rows,
