@@ -1,5 +1,7 @@
 import {
 	error,
+	isHttpError,
+	isRedirect,
 	redirect,
 	type Handle,
 	type HandleServerError,
@@ -11,6 +13,8 @@ import { authenticate } from '$lib/server/auth';
 import { bodyLimit, declared, limitBody } from '$lib/server/body-limit';
 import { isAdminRoute } from '$lib/server/forms';
 import { hasControlCharacter } from '$lib/schemas/fields';
+import { logRequest, requestId } from '$lib/server/log';
+import { securityHeaders } from '$lib/server/security-headers';
 import { needsSetup } from '$lib/server/organisations';
 import { me } from '$lib/server/people';
 import { start } from '$lib/server/runtime';
@@ -55,7 +59,15 @@ const bodySize: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-const PUBLIC = ['/login', '/setup', '/invite/', '/language', '/offline.html'];
+const PUBLIC = [
+	'/login',
+	'/setup',
+	'/invite/',
+	'/language',
+	'/offline.html',
+	'/healthz',
+	'/readyz'
+];
 
 /** Route protection: first-run setup, sign-in, and admin-only pages. */
 const guard: Handle = async ({ event, resolve }) => {
@@ -83,11 +95,46 @@ const guard: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(query, i18n, auth, bodySize, guard);
+/**
+ * Every response: the security headers (the content security policy itself is SvelteKit's
+ * `csp` setting), a request id, and one JSON log line (log.ts). A redirect thrown by a later
+ * hook (the sign-in guard) becomes a response here so that it carries them too; an error
+ * thrown by a hook is rendered by SvelteKit after this and is only logged.
+ */
+const frame: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
+	const id = requestId(event.request);
+	let status = 500;
+	try {
+		let response: Response;
+		try {
+			response = await resolve(event);
+		} catch (e) {
+			if (!isRedirect(e)) throw e;
+			response = new Response(null, { status: e.status, headers: { location: e.location } });
+		}
+		status = response.status;
+		const headers = { ...securityHeaders(event.url), 'x-request-id': id };
+		for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
+		return response;
+	} catch (e) {
+		status = isHttpError(e) ? e.status : 500;
+		throw e;
+	} finally {
+		logRequest({
+			id,
+			method: event.request.method,
+			route: event.route.id,
+			status,
+			ms: performance.now() - started
+		});
+	}
+};
 
-/** Client errors are logged in one line; only real failures get a stack trace. */
-export const handleError: HandleServerError = ({ error: e, event, status, message }) => {
+export const handle = sequence(frame, query, i18n, auth, bodySize, guard);
+
+/** Every request is logged in one line (frame); real failures also get their stack trace. */
+export const handleError: HandleServerError = ({ error: e, status, message }) => {
 	if (status >= 500) console.error(e);
-	else console.warn(`${status} ${event.request.method} ${event.url.pathname}: ${message}`);
 	return { message };
 };

@@ -206,3 +206,29 @@ test('sign-in and the language switch never send anyone off-site', async () => {
 	await anon.dispose();
 	await admin.dispose();
 });
+
+test('odd dates and numbers answer a message, never a 500', async () => {
+	const admin = await signedIn('admin@voorbeeld.nl');
+	// a period in year 0000 or 2999: the figures show without it, and say so
+	for (const path of ['/figures?from=0000-01-01', '/figures?from=2025-01-01&to=2999-12-31']) {
+		const res = await admin.get(path, { maxRedirects: 0 });
+		expect(res.status(), path).toBe(200);
+		expect(await res.text(), path).toContain('Een datum van de periode is ongeldig');
+	}
+	const teams = await (await admin.get('/teams')).text();
+	const team = /\/teams\/([0-9a-f-]{36})/.exec(teams)?.[1];
+	expect(team).toBeTruthy();
+	const draft = (form: Record<string, string>) =>
+		admin.post(`/teams/${team}/mandate?/draft`, {
+			form: { decisionRights: 'Alles binnen de route', ...form },
+			maxRedirects: 0
+		});
+	const year0 = await draft({ reviewDate: '0000-01-01' });
+	expect(year0.status()).toBe(400);
+	expect(await year0.text()).toContain('Kies een datum tussen 1 januari 1990');
+	// the column holds 9,999,999,999.99; one cent more is a message, not a database error
+	const tooMuch = await draft({ budgetLimit: '10000000000' });
+	expect(tooMuch.status()).toBe(400);
+	expect(await tooMuch.text()).toContain('Deze waarde valt buiten het toegestane bereik');
+	await admin.dispose();
+});

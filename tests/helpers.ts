@@ -10,9 +10,16 @@ export async function ready(page: Page) {
 	);
 }
 
-/** Playwright's test, with goto and reload that wait for hydration. */
+/**
+ * Playwright's test, with goto and reload that wait for hydration, failing any test during
+ * which the browser blocked something under the content security policy.
+ */
 export const test = base.extend({
 	page: async ({ page }, use) => {
+		const blocked: string[] = [];
+		page.on('console', (msg) => {
+			if (/Content Security Policy/i.test(msg.text())) blocked.push(msg.text());
+		});
 		const goto = page.goto.bind(page);
 		const reload = page.reload.bind(page);
 		page.goto = async (...args) => {
@@ -26,6 +33,7 @@ export const test = base.extend({
 			return res;
 		};
 		await use(page);
+		expect(blocked, 'blocked by the content security policy').toEqual([]);
 	}
 });
 export { expect };

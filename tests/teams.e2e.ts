@@ -65,6 +65,11 @@ test.describe('on a tablet', () => {
 		const gaps = page.getByRole('list', { name: 'Niet vertegenwoordigd' });
 		await expect(gaps.getByRole('listitem')).toHaveText(['Vergunningen · 1 contactmoment(en)']);
 		await expect(page.getByRole('row', { name: /Proactief/ })).toContainText('3–5');
+		// a lead changes the settings but is not offered the coach: only an admin appoints one
+		await expect(
+			page.getByText('Alleen een beheerder wijst de coach van een team aan.')
+		).toBeVisible();
+		await expect(page.getByRole('combobox', { name: 'Coach' })).toHaveCount(0);
 		await expectAccessible(page);
 		await page.screenshot({ path: 'tests/screenshots/team-members-tablet.png', fullPage: true });
 	});

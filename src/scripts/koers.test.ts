@@ -4,18 +4,23 @@
  * each other, in order. `npm run koers` is `tsx src/scripts/koers.ts`; here it is node with tsx's
  * loader (`node --import tsx`): the same, without the tsx command's second process.
  */
+import { verify } from '@node-rs/argon2';
 import { spawn } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Db } from '../lib/server/db';
 import { pgliteDriver } from '../lib/server/db/pglite';
 import { createDb } from '../lib/server/db/port';
-import { SUPABASE_DIR } from '../lib/server/db/test-helpers';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const metricsSchema = z.fromJSONSchema(
+	JSON.parse(readFileSync(new URL('./metrics.schema.json', import.meta.url), 'utf8'))
+);
 const SCRIPT = path.join(ROOT, 'src', 'scripts', 'koers.ts');
 const INTERRUPTED = fileURLToPath(
 	new URL('../lib/server/import/testdata/interrupted-import.ts', import.meta.url)
@@ -34,9 +39,15 @@ interface Run {
 }
 
 /** Runs `koers <args>` to the end. */
-function koers(...args: string[]): Promise<Run> {
+const koers = (...args: string[]) => koersWith({}, ...args);
+
+/** The same with more environment variables. */
+function koersWith(extra: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, ...args], { cwd: ROOT, env });
+		const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, ...args], {
+			cwd: ROOT,
+			env: { ...env, ...extra }
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -50,22 +61,12 @@ beforeAll(async () => {
 	dir = await mkdtemp(path.join(tmpdir(), 'koers-cli-'));
 	env = { ...process.env, KOERS_DATA_DIR: dir, KOERS_DEMO: '0' };
 	for (const name of Object.keys(env))
-		if (/^(DATABASE_URL|KOERS_(SESSION|PSEUDONYM)_SECRET|PUBLIC_SUPABASE_|SUPABASE_)/.test(name))
-			delete env[name];
-	// The data folder as Koers leaves it after its first-run setup: migrated, one organisation.
-	await mkdir(path.join(dir, 'pgdata'));
-	const db = createDb(await pgliteDriver(path.join(dir, 'pgdata')));
-	try {
-		await db.migrate(SUPABASE_DIR);
-		const [org] = await db.asService((tx) =>
-			tx.query<{ id: string }>(
-				`insert into organisation (name, slug) values ('Gemeente Proef', 'proef') returning id`
+		if (
+			/^(DATABASE_URL|KOERS_(SESSION|PSEUDONYM)_SECRET|KOERS_ADMIN_PASSWORD|PUBLIC_SUPABASE_|SUPABASE_)/.test(
+				name
 			)
-		);
-		orgId = org.id;
-	} finally {
-		await db.close();
-	}
+		)
+			delete env[name];
 });
 afterAll(async () => {
 	if (dir) await rm(dir, { recursive: true, force: true });
@@ -81,6 +82,59 @@ const BAD = [
 	'A4,2024-01-05 09:00,2024-01-04 09:00,Afval',
 	'A5,2024-01-06 09:00,,Verlichting,laatste'
 ].join('\n');
+
+/** Opens the data folder (once no CLI runs) and runs fn on it. */
+async function inFolder<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+	const db = createDb(await pgliteDriver(path.join(dir, 'pgdata')));
+	try {
+		return await fn(db);
+	} finally {
+		await db.close();
+	}
+}
+
+describe('koers setup', () => {
+	const SETUP = ['setup', '--org-name', 'Gemeente Proef', '--email', 'Admin@Proef.nl'];
+
+	it('without a password on a terminal or in KOERS_ADMIN_PASSWORD refuses, and sets up nothing', async () => {
+		const run = await koers(...SETUP); // stdin is a pipe here, not a terminal
+		expect(run.code).toBe(1);
+		expect(run.stderr).toContain('No terminal to ask the password on: set KOERS_ADMIN_PASSWORD.');
+		expect(
+			await inFolder((db) => db.asService((tx) => tx.query('select 1 from organisation')))
+		).toEqual([]);
+	});
+
+	it('refuses a short password', async () => {
+		const run = await koersWith({ KOERS_ADMIN_PASSWORD: 'kort' }, ...SETUP);
+		expect(run.code).toBe(1);
+		expect(run.stderr).toContain('password password_short');
+	});
+
+	it('creates the organisation and its first admin, who can sign in', async () => {
+		const run = await koersWith({ KOERS_ADMIN_PASSWORD: 'een-goed-wachtwoord' }, ...SETUP);
+		expect(run.code, run.stderr).toBe(0);
+		expect(run.stdout).toContain('Set up "Gemeente Proef" with admin admin@proef.nl.');
+		const [org] = await inFolder((db) =>
+			db.asService((tx) =>
+				tx.query<{ id: string; slug: string; role: string; email: string; hash: string }>(
+					`select o.id, o.slug, p.role, p.email, u.encrypted_password as hash
+					   from organisation o join person p on p.org_id = o.id
+					   join auth.users u on u.id = p.user_id`
+				)
+			)
+		);
+		expect(org).toMatchObject({ slug: 'gemeente-proef', role: 'admin', email: 'admin@proef.nl' });
+		expect(await verify(org.hash, 'een-goed-wachtwoord')).toBe(true);
+		orgId = org.id;
+	});
+
+	it('a second setup is refused', async () => {
+		const run = await koersWith({ KOERS_ADMIN_PASSWORD: 'een-goed-wachtwoord' }, ...SETUP);
+		expect(run.code).toBe(1);
+		expect(run.stderr).toContain('this database has an organisation already');
+	});
+});
 
 describe('koers import', () => {
 	it('imports running-example.csv: the suggested mapping, progress on stderr, the counts', async () => {
@@ -102,18 +156,20 @@ describe('koers import', () => {
 		expect(run.stdout).toMatch(/^Imported 0 new case\(s\) and 0 new event\(s\) from 42 row\(s\)/);
 	});
 
-	it('takes the mapping from --map', async () => {
+	it('completes a partial --map from the suggested mapping and prints the mapping used', async () => {
+		// An XES file's case, activity and time attributes are standard: only the department is named.
 		const run = await koers(
 			'import',
-			data('running-example.csv'),
+			data('running-example.xes'),
 			'--map',
-			'caseId=case:concept:name,activity=concept:name,timestamp=time:timestamp',
+			'department=org:resource',
 			'--source',
 			'mapped'
 		);
 		expect(run.code, run.stderr).toBe(0);
 		expect(run.stderr).toContain(
-			'Mapping (event shape): caseId=case:concept:name,activity=concept:name,timestamp=time:timestamp\n'
+			'Mapping (event shape): caseId=case:concept:name,activity=concept:name,' +
+				'timestamp=time:timestamp,department=org:resource\n'
 		);
 		expect(run.stdout).toMatch(/^Imported 6 new case\(s\) and 42 new event\(s\)/);
 	});
@@ -196,6 +252,13 @@ describe('koers metrics', () => {
 		);
 		// running-example twice (two sources) and the 2 valid rows of the bad file
 		expect(figures).toMatchObject({ cases: 14, events: 84 });
+		// the shape documented in metrics.schema.json, and nothing else
+		expect(metricsSchema.safeParse(figures).error).toBeUndefined();
+		expect(metricsSchema.safeParse({ ...figures, repeats: figures.repeats.total }).success).toBe(
+			false
+		);
+		// handoffs between the resources of running-example.xes (--map department=org:resource)
+		expect(figures).toMatchObject({ handoffs: 32, casesWithHandoff: 6 });
 	});
 });
 
@@ -255,11 +318,60 @@ describe('an import killed part-way', () => {
 			);
 			expect(batches.map((b) => b.file_name)).toEqual([
 				'running-example.csv',
-				'running-example.csv',
+				'running-example.xes',
 				'bad-copy.csv'
 			]);
 		} finally {
 			await db.close();
 		}
 	});
+});
+
+describe('output through a pipe', () => {
+	it(
+		'metrics --json arrives whole, more than 1 MB of it, at a reader that is slow to start',
+		{
+			timeout: 120_000
+		},
+		async () => {
+			// 20,000 cases, each handed from its own department to another: 20,000 matrix entries.
+			const CASES = 20_000;
+			const file = path.join(dir, 'many-departments.csv');
+			const out = createWriteStream(file);
+			out.write('case,activity,timestamp,department\n');
+			for (let i = 0; i < CASES; i++)
+				out.write(
+					`P${i},intake,2024-02-01T09:00:00Z,from ${i}\nP${i},done,2024-02-02T09:00:00Z,to ${i}\n`
+				);
+			await new Promise((resolve) => out.end(resolve));
+			const imported = await koers('import', file);
+			expect(imported.code, imported.stderr).toBe(0);
+
+			// koers … | a reader that waits a moment, then reads everything and checks it parses
+			const reader = `setTimeout(() => { let s = ''; process.stdin.setEncoding('utf8')
+			.on('data', (c) => (s += c)).on('end', () => { const f = JSON.parse(s);
+			console.log(JSON.stringify({ bytes: Buffer.byteLength(s), matrix: f.handoffMatrix.length,
+			handoffs: f.handoffs, figures: f })); }); }, 1000)`;
+			const run = await new Promise<Run>((resolve, reject) => {
+				const child = spawn(
+					'sh',
+					['-c', '"$NODE" --import tsx "$SCRIPT" metrics --json | "$NODE" -e "$READER"'],
+					{ cwd: ROOT, env: { ...env, NODE: process.execPath, SCRIPT, READER: reader } }
+				);
+				let stdout = '';
+				let stderr = '';
+				child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+				child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+				child.on('error', reject);
+				child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+			});
+			expect(run.code, run.stderr).toBe(0);
+			const got = JSON.parse(run.stdout);
+			got.valid = metricsSchema.safeParse(got.figures).success;
+			expect(got.bytes).toBeGreaterThan(1024 * 1024);
+			expect(got.matrix).toBeGreaterThanOrEqual(CASES);
+			expect(got.handoffs).toBe(32 + CASES);
+			expect(got.valid).toBe(true);
+		}
+	);
 });

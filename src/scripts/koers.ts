@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../lib/server/config';
 import { CsvFile } from '../lib/server/csv-writer';
-import type { Db } from '../lib/server/db';
+import { useDb, type Db } from '../lib/server/db';
 import { MigrationError } from '../lib/server/db/migrate';
 import {
 	importStream,
@@ -16,9 +16,14 @@ import {
 } from '../lib/server/import';
 import { isValidTimeZone } from '../lib/server/import/dates';
 import { summary as caseSummary } from '../lib/server/figures/metrics';
+import { setup } from '../lib/server/organisations';
 import { openConfigured } from '../lib/server/runtime';
+import { setupSchema } from '../lib/schemas/auth';
+import { PASSWORD_MIN } from '../lib/schemas/fields';
 
 const USAGE = `Usage:
+  npm run koers -- setup --org-name <name> --email <admin's email> [--name <admin's name>]
+                  (the password from KOERS_ADMIN_PASSWORD, or asked on the terminal)
   npm run koers -- import <file> [--format csv|xes] [--shape case|event]
                   [--mapping <preset> | --map field=column,field=column…]
                   [--timezone <zone>] [--month-first] [--source <name>] [--org <slug>]
@@ -29,7 +34,10 @@ const USAGE = `Usage:
 Fields for --map: caseId, activity, timestamp, department, resource, lifecycle, received,
 resolved, category, channel, customer, location, status, duplicate, reopened.`;
 
-class UsageError extends Error {}
+/** A refusal the command line explains in one message. */
+class Refusal extends Error {}
+/** … followed by how to use it. */
+class UsageError extends Refusal {}
 
 async function orgOf(db: Db, slug: string | undefined) {
 	const orgs = await db.asService((tx) =>
@@ -49,7 +57,7 @@ async function orgOf(db: Db, slug: string | undefined) {
 		throw new UsageError(
 			orgs.length
 				? `Several organisations: choose one with --org (${orgs.map((o) => o.slug).join(', ')})`
-				: 'No organisation yet: start Koers once and set it up.'
+				: 'No organisation yet: set one up with `npm run koers -- setup` (or start Koers once).'
 		);
 	return orgs[0];
 }
@@ -98,6 +106,7 @@ async function runImport(db: Db, pseudonymSecret: string, args: string[]) {
 	} catch (e) {
 		throw new UsageError((e as Error).message);
 	}
+	// --map names some fields; the suggested mapping gives the rest (printed below).
 
 	const rejectedFile = `${file}.rejected.csv`;
 	const rejectedOut = new CsvFile(rejectedFile, ['line', 'problems']);
@@ -108,6 +117,7 @@ async function runImport(db: Db, pseudonymSecret: string, args: string[]) {
 		source: values.source,
 		shape: (values.shape ?? preset?.shape) as 'case' | 'event' | undefined,
 		mapping,
+		partialMapping: !!values.map,
 		timezone: values.timezone ?? preset?.timezone ?? undefined,
 		dayFirst: !values['month-first'],
 		skipInvalid: values['skip-invalid'],
@@ -121,7 +131,6 @@ async function runImport(db: Db, pseudonymSecret: string, args: string[]) {
 			? (row, problems, headers) => rejectedOut.add(rejectedRow(row, problems, headers))
 			: undefined
 	});
-	// Written out before main() calls process.exit, which would drop what is still buffered.
 	await rejectedOut.finish();
 	process.stderr.write('\n');
 	console.error(
@@ -211,16 +220,90 @@ function formatFigures(f: Awaited<ReturnType<typeof caseSummary>>) {
 	].join('\n');
 }
 
+/**
+ * `koers setup`: the organisation and its first admin on an empty database, so that the command
+ * line works on its own. The password comes from KOERS_ADMIN_PASSWORD or is asked on the
+ * terminal without echo (twice).
+ */
+async function runSetup(db: Db, args: string[]) {
+	const { values } = parseArgs({
+		args,
+		options: {
+			'org-name': { type: 'string' },
+			email: { type: 'string' },
+			name: { type: 'string' }
+		}
+	});
+	if (!values['org-name'] || !values.email)
+		throw new UsageError('koers setup needs --org-name and --email');
+	let password = process.env.KOERS_ADMIN_PASSWORD;
+	let confirm = password;
+	if (!password) {
+		password = await askPassword("The admin's password: ");
+		confirm = await askPassword('The same again: ');
+	}
+	const parsed = setupSchema.safeParse({
+		orgName: values['org-name'],
+		name: values.name ?? values.email.split('@')[0],
+		email: values.email,
+		password,
+		confirm
+	});
+	if (!parsed.success)
+		throw new Refusal(
+			`Not set up: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` +
+				` (a password has at least ${PASSWORD_MIN} characters)`
+		);
+	useDb(db);
+	const user = await setup(parsed.data);
+	if (!user) throw new Refusal('Not set up: this database has an organisation already.');
+	console.log(
+		`Set up "${parsed.data.orgName}" with admin ${parsed.data.email}. ` +
+			'Import with `npm run koers -- import <file>`; sign in on the web with this email.'
+	);
+	return 0;
+}
+
+/** Reads a line from the terminal without showing it. */
+function askPassword(prompt: string): Promise<string> {
+	const { stdin, stderr } = process;
+	if (!stdin.isTTY)
+		throw new Refusal('No terminal to ask the password on: set KOERS_ADMIN_PASSWORD.');
+	stderr.write(prompt);
+	stdin.setRawMode(true);
+	stdin.setEncoding('utf8');
+	stdin.resume();
+	let value = '';
+	return new Promise((resolve, reject) => {
+		const done = () => {
+			stdin.off('data', onData);
+			stdin.setRawMode(false);
+			stdin.pause();
+			stderr.write('\n');
+		};
+		const onData = (chunk: string) => {
+			for (const c of chunk) {
+				if (c === '\r' || c === '\n') return (done(), resolve(value));
+				if (c === '\u0003') return (done(), reject(new Refusal('Cancelled.')));
+				value = c === '\u007f' || c === '\b' ? value.slice(0, -1) : value + c;
+			}
+		};
+		stdin.on('data', onData);
+	});
+}
+
+const COMMANDS = ['setup', 'import', 'metrics'];
+
 async function main(argv: string[]) {
 	const [command, ...rest] = argv;
 	if (!command || command === 'help' || command === '--help') {
 		console.log(USAGE);
 		return command ? 0 : 2;
 	}
-	if (!['import', 'metrics'].includes(command))
-		throw new UsageError(`Unknown command "${command}"`);
+	if (!COMMANDS.includes(command)) throw new UsageError(`Unknown command "${command}"`);
 	const { db, pseudonymSecret } = await openConfigured();
 	try {
+		if (command === 'setup') return await runSetup(db, rest);
 		return command === 'import'
 			? await runImport(db, pseudonymSecret, rest)
 			: await runMetrics(db, rest);
@@ -229,15 +312,21 @@ async function main(argv: string[]) {
 	}
 }
 
+// The exit code is set, not forced with process.exit: Node then ends once standard output and
+// error are written out. Into a pipe, whose reader takes 64 KiB at a time, process.exit would
+// cut the output off there.
 main(process.argv.slice(2)).then(
-	(code) => process.exit(code),
+	(code) => {
+		process.exitCode = code;
+	},
 	(e) => {
 		if (e instanceof UsageError) console.error(`${e.message}\n\n${USAGE}`);
+		else if (e instanceof Refusal) console.error(e.message);
 		else if (e instanceof InputError) console.error(`Nothing imported: ${e.message} (${e.key})`);
 		else if (e instanceof ConfigError || e instanceof MigrationError) console.error(e.message);
 		else if ((e as NodeJS.ErrnoException).code === 'ENOENT')
 			console.error(`No such file: ${(e as NodeJS.ErrnoException).path}`);
 		else console.error(e);
-		process.exit(1);
+		process.exitCode = 1;
 	}
 );

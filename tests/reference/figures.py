@@ -4,11 +4,13 @@ library only, straight from the source file, following DESIGN.md "Metric definit
 
   python3 tests/reference/figures.py ../shared/data/receipt.csv --shape event
   python3 tests/reference/figures.py ../shared/data/running-example.csv --shape event --dept org:resource
+  python3 tests/reference/figures.py ../shared/data/running-example.xes --shape event --dept org:resource
   python3 tests/reference/figures.py ../shared/data/boston311_2015_Abandoned_Vehicles.csv --shape case
 
-Event logs (one row per event; pm4py's column names):
+Event logs (one row per event; pm4py's column names; an XES file is read as pm4py turns it into
+rows: each <event>'s attributes, and its <trace>'s concept:name as case:concept:name):
   cases     distinct case:concept:name
-  events    rows
+  events    rows (every row is an event, also two alike)
   lead time first → last event of a case, in hours (all cases: a log has no open cases)
   handoffs  consecutive events of a case (by time:timestamp, ties in file order) whose
             department column (--dept, default org:group) is non-empty in both and differs
@@ -21,6 +23,7 @@ Boston 311 (one row per request; US local times without a zone, America/New_York
   byRule    an earlier request (OPEN_DT strictly earlier) with the same TYPE and Location was
             opened at most 30 days before (wall-clock local time; an empty Location never matches)
   total     the union; repeatRate = total / requests
+  events, handoffs, variants: 0 (a file of requests has no events)
 Percentiles interpolate linearly between the two nearest ranks (PostgreSQL percentile_cont).
 Prints JSON.
 """
@@ -28,6 +31,7 @@ import argparse
 import csv
 import json
 import statistics
+import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -55,14 +59,36 @@ def read_rows(path):
         return list(csv.DictReader(f))
 
 
+def read_xes(path):
+    """Each <event> of each <trace> as a row of its attributes (nested ones left out), in file
+    order, with the trace's concept:name as case:concept:name; events outside a trace skipped."""
+    rows, trace, case, depth = [], [], None, 0
+    for action, el in ET.iterparse(path, events=('start', 'end')):
+        if action == 'start':
+            depth += 1
+            continue
+        depth -= 1  # the depth of el's parent: 1 = <log>, 2 = <trace>
+        tag = el.tag.rsplit('}', 1)[-1]
+        if depth == 2 and tag == 'event':
+            trace.append({a.get('key'): a.get('value') for a in el if a.get('key') is not None})
+        elif depth == 2 and el.get('key') == 'concept:name':
+            case = el.get('value')
+        elif depth == 1 and tag == 'trace':
+            rows.extend({**row, 'case:concept:name': case} for row in trace)
+            trace, case = [], None
+        if depth <= 2:
+            el.clear()
+    return rows
+
+
 def event_log(path, dept_column, blank):
-    rows = read_rows(path)
+    rows = read_xes(path) if path.endswith('.xes') else read_rows(path)
     cases = defaultdict(list)  # case id → [(timestamp, file position, row)]
     for position, row in enumerate(rows):
         cases[row['case:concept:name']].append(
             (datetime.fromisoformat(row['time:timestamp']), position, row)
         )
-    has_dept = bool(rows) and dept_column in rows[0]
+    has_dept = any(dept_column in row for row in rows)
     lead_hours, variants = [], Counter()
     handoffs, cases_with_handoff, matrix = 0, 0, Counter()
     for events in cases.values():
@@ -70,7 +96,7 @@ def event_log(path, dept_column, blank):
         lead_hours.append((events[-1][0] - events[0][0]).total_seconds() / 3600)
         variants[tuple(e[2]['concept:name'] for e in events)] += 1
         if has_dept:
-            depts = [e[2][dept_column].strip() for e in events]
+            depts = [(e[2].get(dept_column) or '').strip() for e in events]
             depts = ['' if d in blank else d for d in depts]
             pairs = [(a, b) for a, b in zip(depts, depts[1:]) if a and b and a != b]
             handoffs += len(pairs)
@@ -134,6 +160,10 @@ def boston(path, window_days=30):
         'leadTimeHours': distribution(lead_hours),
         'repeats': {'byRule': len(by_rule), 'bySource': len(by_source), 'total': len(total)},
         'repeatRate': len(total) / len(rows) if rows else None,
+        'events': 0,
+        'handoffs': 0,
+        'casesWithHandoff': 0,
+        'variants': {'count': 0, 'top': []},
     }
 
 

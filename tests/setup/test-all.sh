@@ -28,7 +28,13 @@ npm run --silent lint
 echo "▶ unit and database tests (vitest: PGlite and PostgreSQL)"
 npx vitest run
 echo "▶ build"
-npm run --silent build >/dev/null
+# Built with the server's secrets set to a canary: tests/ops.e2e.ts checks that none of it
+# reaches the files sent to browsers.
+KOERS_BUILD_CANARY="canary-$(date +%s)-never-in-the-client-bundle"
+export KOERS_BUILD_CANARY
+KOERS_SESSION_SECRET="$KOERS_BUILD_CANARY" KOERS_PSEUDONYM_SECRET="$KOERS_BUILD_CANARY" \
+	SUPABASE_JWT_SECRET="$KOERS_BUILD_CANARY" DATABASE_URL="postgres://canary:$KOERS_BUILD_CANARY@localhost/x" \
+	npm run --silent build >/dev/null
 echo "▶ production install (npm install --omit=dev: its size, the built server starts from it)"
 npx tsx tests/setup/production-install.ts
 echo "▶ browser tests (Playwright, Chromium)"

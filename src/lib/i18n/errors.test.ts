@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { m } from '$lib/paraglide/messages';
-import { errorText } from './errors';
+import { overwriteGetLocale } from '$lib/paraglide/runtime';
+import { errorText, waitText } from './errors';
 
 describe('errorText', () => {
 	const own = { not_found: () => 'Dit team bestaat niet', team_full: () => 'Het team is vol' };
@@ -24,5 +25,23 @@ describe('errorText', () => {
 	it('is empty without a key', () => {
 		expect(errorText(undefined, own)).toBe('');
 		expect(errorText(null)).toBe('');
+	});
+});
+
+describe('waitText', () => {
+	it('says how long to wait: seconds up to a minute, then whole minutes rounded up', () => {
+		expect(waitText(29.2)).toBe('Te veel mislukte pogingen. Probeer het over 30 seconden opnieuw.');
+		expect(waitText(60)).toBe('Te veel mislukte pogingen. Probeer het over 60 seconden opnieuw.');
+		expect(waitText(121)).toBe('Te veel mislukte pogingen. Probeer het over 3 minuten opnieuw.');
+		expect(waitText(900)).toBe('Te veel mislukte pogingen. Probeer het over 15 minuten opnieuw.');
+	});
+
+	it('speaks English to an English user', () => {
+		overwriteGetLocale(() => 'en');
+		try {
+			expect(waitText(180)).toBe('Too many failed attempts. Try again in 3 minutes.');
+		} finally {
+			overwriteGetLocale(() => 'nl');
+		}
 	});
 });

@@ -24,6 +24,7 @@ const texts: Record<string, () => string> = {
 	input_empty: m.err_input_empty,
 	input_binary: m.err_input_binary,
 	input_gzip: m.err_input_gzip,
+	input_gzip_bomb: m.err_input_gzip_bomb,
 	input_xml: m.err_input_xml,
 	input_csv: m.err_input_csv,
 	input_no_rows: m.err_input_no_rows,
@@ -43,6 +44,7 @@ const texts: Record<string, () => string> = {
 	org_unknown: m.err_org_unknown,
 	out_of_range: m.err_out_of_range,
 	date: m.err_date,
+	date_out_of_range: m.err_date_out_of_range,
 	too_many: m.err_too_many,
 	already_member: m.err_already_member,
 	mandate_approved: m.err_mandate_approved
@@ -61,4 +63,14 @@ export function errorText(key: string | undefined | null, own?: ErrorTexts): str
 	if (own && Object.hasOwn(own, key)) return own[key]();
 	if (key.startsWith('err_')) key = key.slice(4);
 	return (Object.hasOwn(texts, key) ? texts[key] : m.err_unknown)();
+}
+
+/**
+ * How long to wait after too many failed sign-ins: in seconds up to a minute, then in whole
+ * minutes rounded up ("Probeer het over 3 minuten opnieuw"), never shorter than the real wait.
+ */
+export function waitText(seconds: number): string {
+	return seconds <= 60
+		? m.err_throttled_seconds({ seconds: Math.max(1, Math.ceil(seconds)) })
+		: m.err_throttled_minutes({ minutes: Math.ceil(seconds / 60) });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { METRICS } from '$lib/metrics/series';
-import { isCalendarDay, isoDate, plainText, requiredText } from './fields';
+import { isSaneDay, plainText, requiredText, saneDate } from './fields';
 
 /**
  * Improvement cycles: the forms of the board and the cycle page. Error messages are message keys;
@@ -48,7 +48,7 @@ const optionalText = (max: number) =>
 /** A date; empty means not set. */
 const optionalDate = z.preprocess(
 	(v) => (v === '' || v === null || v === undefined ? null : v),
-	isoDate('cycle_date_invalid').nullable()
+	saneDate('cycle_date_invalid').nullable()
 );
 
 const emptyToNull = (v: unknown) => (v === '' || v === undefined ? null : v);
@@ -88,7 +88,7 @@ export const cycleSchema = z
 	.superRefine((v, ctx) => {
 		// ISO dates compare as strings; a date that is not one has its own message already.
 		const rule = (earlier: unknown, later: unknown, strict: boolean, path: string, key: string) => {
-			if (!isCalendarDay(earlier) || !isCalendarDay(later)) return;
+			if (!isSaneDay(earlier) || !isSaneDay(later)) return;
 			if (strict ? earlier < later : earlier <= later) return;
 			ctx.addIssue({ code: 'custom', path: [path], message: key });
 		};

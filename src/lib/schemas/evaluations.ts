@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, requiredText } from './fields';
+import { requiredText, saneDate } from './fields';
 
 /**
  * The coach's evaluation of a team and the coach's decision on a request outside a team's
@@ -15,14 +15,8 @@ const optionalText = (max: number) =>
 		.optional()
 		.transform((v) => v ?? '');
 
-/**
- * An evaluation's date: the shared date rule in the coach view's words, and deliberately also
- * within 2000–2100, so a year typed wrong (0226, 1926) is caught rather than stored.
- */
-const evaluationDate = isoDate('coach_date_invalid').refine(
-	(v) => Number(v.slice(0, 4)) >= 2000 && Number(v.slice(0, 4)) <= 2100,
-	{ error: 'coach_date_invalid' }
-);
+/** An evaluation's date: the shared date rule in the coach view's words. */
+const evaluationDate = saneDate('coach_date_invalid');
 
 export const evaluationSchema = z
 	.object({

@@ -64,3 +64,33 @@ export const isoDate = (error = 'date') =>
 		.trim()
 		.min(1, { error: 'required', abort: true })
 		.refine(isCalendarDay, { error, abort: true });
+
+/**
+ * The window of dates Koers takes: from 1 January 1990 to five years from today. Earlier or
+ * later is a typing slip (0226, 2206) and would make a chart run over centuries. The database
+ * holds every date column to a fixed, wider window (1990 up to 2100, see the sane_values
+ * migration), since a check constraint cannot follow the calendar.
+ */
+export const EARLIEST_DAY = '1990-01-01';
+export const YEARS_AHEAD = 5;
+
+/** The last day the window takes: today (UTC) plus YEARS_AHEAD years, 'YYYY-MM-DD'. */
+export function latestDay(now = new Date()): string {
+	const d = new Date(now);
+	d.setUTCFullYear(d.getUTCFullYear() + YEARS_AHEAD);
+	return d.toISOString().slice(0, 10);
+}
+
+/** Whether s is a calendar date within the window. */
+export const isSaneDay = (s: unknown): s is string =>
+	isCalendarDay(s) && s >= EARLIEST_DAY && s <= latestDay();
+
+/**
+ * The one date rule of every date a person posts: `isoDate(error)` within the window (else
+ * 'date_out_of_range').
+ */
+export const saneDate = (error = 'date') =>
+	isoDate(error).refine((s) => s >= EARLIEST_DAY && s <= latestDay(), {
+		error: 'date_out_of_range',
+		abort: true
+	});

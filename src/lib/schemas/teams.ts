@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, optionalId, plainText, requiredText } from './fields';
+import { optionalId, plainText, requiredText, saneDate } from './fields';
 
 export const TEAM_ROLES = ['member', 'lead', 'expert'] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
@@ -24,7 +24,7 @@ const wholeNumber = (min: number, max: number) =>
 		.min(min, { error: 'out_of_range' })
 		.max(max, { error: 'out_of_range' });
 
-const optionalDate = z.preprocess((v) => (v === '' ? undefined : v), isoDate().optional());
+const optionalDate = z.preprocess((v) => (v === '' ? undefined : v), saneDate().optional());
 
 export const teamSchema = z.object({
 	name: requiredText(120),
@@ -75,6 +75,9 @@ const lines = (maxItems: number, maxLength: number) =>
 				.max(maxItems, { error: 'too_many' })
 		);
 
+/** The largest budget mandate.budget_limit (numeric(12, 2)) holds. */
+export const BUDGET_MAX = 9_999_999_999.99;
+
 export const mandateSchema = z.object({
 	decisionRights: lines(50, 500).refine((l) => l.length > 0, { error: 'required' }),
 	boundaries: lines(50, 500),
@@ -83,7 +86,9 @@ export const mandateSchema = z.object({
 		z.coerce
 			.number({ error: 'number' })
 			.min(0, { error: 'out_of_range' })
-			.max(1e10, { error: 'out_of_range' })
+			// whole cents, as the column keeps them; so 9,999,999,999.999 is refused, not rounded over
+			.transform((v) => Math.round(v * 100) / 100)
+			.pipe(z.number().max(BUDGET_MAX, { error: 'out_of_range' }))
 			.nullable()
 	),
 	escalationContact: optionalText(200),
@@ -94,5 +99,5 @@ export type MandateInput = z.infer<typeof mandateSchema>;
 
 export const approveSchema = z.object({
 	id: z.uuid({ error: 'not_found' }),
-	approvedOn: isoDate()
+	approvedOn: saneDate()
 });

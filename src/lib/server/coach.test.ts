@@ -38,10 +38,14 @@ describe('the evaluation and decision forms', () => {
 	});
 
 	it('refuse dates that are not on the calendar', () => {
-		for (const bad of ['2026-02-30', '23-11-2026', '1900-01-01', 'morgen'])
+		for (const bad of ['2026-02-30', '23-11-2026', 'morgen'])
 			expect(errors(evaluationSchema, { ...ok, held_on: bad })).toEqual({
 				held_on: 'coach_date_invalid'
 			});
+		// a year typed wrong is on the calendar, but outside the window every date form keeps to
+		expect(errors(evaluationSchema, { ...ok, held_on: '1900-01-01' })).toEqual({
+			held_on: 'date_out_of_range'
+		});
 	});
 
 	it('need a reason to approve or decline', () => {

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
 			sessionSecret: undefined,
 			pseudonymSecret: undefined,
 			demo: true,
+			logLevel: 'info',
 			supabase: undefined
 		});
 	});
@@ -45,6 +46,7 @@ describe('loadConfig', () => {
 				KOERS_SESSION_SECRET: SECRET,
 				KOERS_PSEUDONYM_SECRET: 'p'.repeat(40),
 				KOERS_DEMO: '0',
+				KOERS_LOG_LEVEL: 'warn',
 				PUBLIC_SUPABASE_URL: 'https://abc.supabase.co',
 				PUBLIC_SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_123',
 				SUPABASE_JWT_SECRET: SECRET
@@ -57,6 +59,7 @@ describe('loadConfig', () => {
 			sessionSecret: SECRET,
 			pseudonymSecret: 'p'.repeat(40),
 			demo: false,
+			logLevel: 'warn',
 			supabase: { url: 'https://abc.supabase.co', key: 'sb_publishable_123', jwtSecret: SECRET }
 		});
 	});

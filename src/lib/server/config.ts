@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOG_LEVELS, type LogLevel } from './log';
 
 /** Empty strings in the environment count as "not set". */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -23,6 +24,9 @@ const schema = z
 			z.string().min(32, 'expected a random string of at least 32 characters')
 		),
 		KOERS_DEMO: optional(z.enum(['0', '1'], { error: 'expected 0 or 1' })).default('1'),
+		KOERS_LOG_LEVEL: optional(
+			z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` })
+		).default('info'),
 		PUBLIC_SUPABASE_URL: optional(
 			z.url({ protocol: /^https?$/, error: 'expected https://<project>.supabase.co' })
 		),
@@ -60,6 +64,7 @@ export interface Config {
 	sessionSecret?: string;
 	pseudonymSecret?: string;
 	demo: boolean;
+	logLevel: LogLevel;
 	supabase?: { url: string; key: string; jwtSecret?: string };
 }
 
@@ -92,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		sessionSecret: e.KOERS_SESSION_SECRET,
 		pseudonymSecret: e.KOERS_PSEUDONYM_SECRET,
 		demo: e.KOERS_DEMO === '1',
+		logLevel: e.KOERS_LOG_LEVEL,
 		supabase:
 			e.PUBLIC_SUPABASE_URL && key
 				? { url: e.PUBLIC_SUPABASE_URL, key, jwtSecret: e.SUPABASE_JWT_SECRET }

@@ -39,7 +39,8 @@ export type CycleError =
 	| 'cycle_request_decided'
 	| 'cycle_request_open'
 	| 'cycle_rebase_needs_adoption'
-	| 'too_long';
+	| 'too_long'
+	| 'date_out_of_range';
 
 /** Inside a change: undo it and answer with a CycleError. */
 const stop = refuse<CycleError>;
@@ -67,6 +68,9 @@ function cycleRefusal(e: unknown, kind: DbRefusal | undefined): CycleError | und
 		if (key) return key;
 		if (message.includes('has been decided')) return 'cycle_request_decided';
 		if (message.includes('cycle_rebase_after_change')) return 'cycle_rebase_needs_adoption';
+		// a date outside the window (*_in_range, the sane_values migration): an old row's slip
+		// that a change to the cycle, or to its actions, meets until the team corrects it
+		if (message.includes('_in_range')) return 'date_out_of_range';
 	}
 	return undefined;
 }

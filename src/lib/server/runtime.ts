@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { configureAuth } from './auth';
 import { loadConfig, type Config } from './config';
 import { openDb, useDb } from './db';
+import { setLogLevel } from './log';
 import { seedDemo } from './demo';
 
 let state: { config: Config; sessionSecret: string; pseudonymSecret: string } | undefined;
@@ -20,6 +21,7 @@ export function runtime() {
  */
 export async function start(env: Record<string, string | undefined> = process.env) {
 	const { config, db, ...secrets } = await openConfigured(env);
+	setLogLevel(config.logLevel);
 	useDb(db);
 	configureAuth({
 		supabase: config.supabase,

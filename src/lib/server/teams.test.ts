@@ -158,6 +158,28 @@ forEachDriver('customer teams', (t) => {
 		expect(await coach()).toBe(a.coach.personId);
 	});
 
+	it('no longer names a demoted coach as the team coach, nor lets them act as one', async () => {
+		const setRole = (role: string) =>
+			t().db.asService((tx) =>
+				tx.query('update person set role = $2 where id = $1', [a.coach.personId, role])
+			);
+		const seen = () => db().asUser(a.staff.claims, (tx) => teams.get(tx, teamId));
+		expect(await seen()).toMatchObject({
+			coachId: a.coach.personId,
+			coachName: expect.any(String)
+		});
+		await setRole('staff');
+		try {
+			// the pointer stays (an admin appoints a new coach) but nobody is shown as coach
+			expect(await seen()).toMatchObject({ coachId: a.coach.personId, coachName: null });
+			expect((await teams.list(a.staff.claims)).find((x) => x.id === teamId)?.coachName).toBeNull();
+			const asFormer = await db().asUser(a.coach.claims, (tx) => teams.get(tx, teamId));
+			expect(asFormer?.isCoach ?? false).toBe(false);
+		} finally {
+			await setRole('coach');
+		}
+	});
+
 	it('shows departments that own touchpoints but are not represented, and warns past the compact size', async () => {
 		const [dept] = await t().db.asService((tx) =>
 			tx.query<{ id: string }>(

@@ -61,7 +61,7 @@ export function list(claims: Claims): Promise<TeamListItem[]> {
 			          where m.team_id = t.id and m.person_id = (select private.person_id())) as "myRole",
 			        private.is_team_member(t.id) or t.coach_id = (select private.person_id()) as mine,
 			        public.team_next_evaluation(t.id)::text as "nextEvaluation"
-			   from team t left join person c on c.id = t.coach_id
+			   from team t left join person c on c.id = t.coach_id and c.role in ('coach', 'admin')
 			  order by private.is_team_member(t.id) or t.coach_id = (select private.person_id()) desc,
 			           lower(t.name)`
 		)
@@ -163,7 +163,7 @@ export async function get(tx: Queryable, id: string): Promise<Team | null> {
 		        public.team_next_evaluation(t.id)::text as "nextEvaluation",
 		        private.can_edit_team(t.id) as "canEdit", private.can_manage_team(t.id) as "canManage",
 		        private.is_team_coach(t.id) as "isCoach", private.is_team_member(t.id) as "isMember"
-		   from team t left join person c on c.id = t.coach_id
+		   from team t left join person c on c.id = t.coach_id and c.role in ('coach', 'admin')
 		  where t.id = $1`,
 		[id]
 	);

@@ -1,7 +1,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import { createHash } from 'node:crypto';
 import { db, type Claims, type Queryable } from '../db';
-import { FailureLimiter } from './limiter';
+import * as limiter from './limiter';
 
 /** Local accounts (the default without Supabase): argon2id hashes in auth.users. */
 
@@ -11,9 +11,6 @@ export interface SignedInUser {
 	orgId?: string;
 }
 
-/** Per account: 5 free failures. Per address: 20, since a whole office can share one address. */
-export const accountLimiter = new FailureLimiter(5);
-export const addressLimiter = new FailureLimiter(20);
 const DUMMY_HASH = hash('not a real password, for constant-time misses');
 
 export function hashPassword(password: string) {
@@ -39,37 +36,58 @@ export type SignInResult =
 	| { ok: false; reason: 'invalid' }
 	| { ok: false; reason: 'throttled'; wait: number };
 
+/**
+ * Signs in with a password, slowed down per address and per account and address (limiter.ts):
+ * a stranger's wrong guesses do not keep the owner out, who signs in from another address.
+ */
 export async function signIn(email: string, password: string, ip: string): Promise<SignInResult> {
-	const account = [email.toLowerCase()];
-	const address = [ip];
-	const waitFor = () => Math.max(accountLimiter.wait(account), addressLimiter.wait(address));
-	const wait = waitFor();
-	if (wait > 0) return { ok: false, reason: 'throttled', wait };
-
-	const [row] = await db().asService((tx) =>
-		tx.query<{ id: string; email: string; hash: string | null; org_id: string | null }>(
+	const start = await db().asService(async (tx) => {
+		const wait = await limiter.attempt(tx, email, ip);
+		if (wait > 0) return { wait };
+		const [row] = await tx.query<{
+			id: string;
+			email: string;
+			hash: string | null;
+			org_id: string | null;
+		}>(
 			`select u.id, u.email, u.encrypted_password as hash, p.org_id
 			   from auth.users u join public.person p on p.user_id = u.id
 			  where lower(u.email) = lower($1)`,
 			[email]
-		)
-	);
+		);
+		return { wait, row };
+	});
+	if (start.wait > 0) return { ok: false, reason: 'throttled', wait: start.wait };
+	const { row } = start;
 	const good = row?.hash
 		? await verify(row.hash, password).catch(() => false)
 		: await verify(await DUMMY_HASH, password).then(() => false);
 	if (!row || !good) {
-		accountLimiter.fail(account);
-		addressLimiter.fail(address);
-		const after = waitFor();
-		return after > 0
-			? { ok: false, reason: 'throttled', wait: after }
-			: { ok: false, reason: 'invalid' };
+		const wait = await db().asService((tx) => limiter.waiting(tx, email, ip));
+		return wait > 0 ? { ok: false, reason: 'throttled', wait } : { ok: false, reason: 'invalid' };
 	}
-	accountLimiter.succeed(account);
-	await db().asService((tx) =>
-		tx.query('update auth.users set last_sign_in_at = now() where id = $1', [row.id])
-	);
+	await db().asService(async (tx) => {
+		await limiter.succeeded(tx, email, ip);
+		await tx.query('update auth.users set last_sign_in_at = now() where id = $1', [row.id]);
+	});
 	return { ok: true, user: { id: row.id, email: row.email, orgId: row.org_id ?? undefined } };
+}
+
+/** The account's session version: a session token issued with an older one is refused. */
+export async function sessionVersion(userId: string): Promise<number> {
+	const [row] = await db().asService((tx) =>
+		tx.query<{ version: number }>(
+			`select coalesce((select version from private.session_version where user_id = $1), 0)
+			        as version`,
+			[userId]
+		)
+	);
+	return row.version;
+}
+
+/** Ends every session of the account (sign-out everywhere). */
+export async function endSessions(userId: string) {
+	await db().asService((tx) => tx.query('select private.end_sessions($1)', [userId]));
 }
 
 export type InvitationResult =
@@ -123,7 +141,10 @@ export async function acceptInvitation(token: string, password: string): Promise
 	});
 }
 
-/** Changes the signed-in user's own password after checking the current one. */
+/**
+ * Changes the signed-in user's own password after checking the current one, and ends every
+ * session of the account (the caller starts a new one on this device).
+ */
 export async function changePassword(claims: Claims, current: string, next: string) {
 	const [row] = await db().asService((tx) =>
 		tx.query<{ hash: string }>('select encrypted_password as hash from auth.users where id = $1', [
@@ -132,11 +153,12 @@ export async function changePassword(claims: Claims, current: string, next: stri
 	);
 	if (!row?.hash || !(await verify(row.hash, current).catch(() => false))) return false;
 	const nextHash = await hashPassword(next);
-	await db().asService((tx) =>
-		tx.query('update auth.users set encrypted_password = $2, updated_at = now() where id = $1', [
-			claims.sub,
-			nextHash
-		])
-	);
+	await db().asService(async (tx) => {
+		await tx.query(
+			'update auth.users set encrypted_password = $2, updated_at = now() where id = $1',
+			[claims.sub, nextHash]
+		);
+		await tx.query('select private.end_sessions($1)', [claims.sub]);
+	});
 	return true;
 }

@@ -1,124 +1,120 @@
 import { describe, expect, it } from 'vitest';
-import { FailureLimiter } from './limiter';
+import type { Queryable } from '../db';
+import { createDb } from '../db/port';
+import { postgresDriver } from '../db/postgres';
+import { forEachDriver } from '../db/test-helpers';
+import { ADDRESS, attempt, PAIR, succeeded, waiting, waitSeconds, WINDOW_SECONDS } from './limiter';
 
-const MINUTE = 60_000;
-
-/** A limiter (5 free, 30 s doubling to 15 min, 15 min window) on a clock the test moves. */
-function setup(free = 5, baseSeconds = 30, maxSeconds = 15 * 60, windowMs = 15 * MINUTE) {
-	let now = Date.UTC(2026, 10, 24, 9, 0, 0);
-	const limiter = new FailureLimiter(free, baseSeconds, maxSeconds, windowMs, () => now);
-	return {
-		limiter,
-		advance(ms: number) {
-			now += ms;
-		},
-		failTimes(n: number, keys = ['kim@voorbeeld.nl']) {
-			for (let i = 0; i < n; i++) limiter.fail(keys);
-		}
-	};
-}
-
-describe('FailureLimiter', () => {
+describe('waitSeconds', () => {
 	it('lets the free failures through without waiting', () => {
-		const { limiter, failTimes } = setup();
-		expect(limiter.wait(['kim@voorbeeld.nl'])).toBe(0);
-		for (let i = 1; i <= 4; i++) {
-			failTimes(1);
-			expect(limiter.wait(['kim@voorbeeld.nl']), `after ${i} failures`).toBe(0);
-		}
+		for (let count = 0; count < 5; count++) expect(waitSeconds(PAIR, count, 0), `${count}`).toBe(0);
 	});
 
 	it('makes the attempt after the free failures wait baseSeconds', () => {
-		const { limiter, failTimes } = setup();
-		failTimes(5);
-		expect(limiter.wait(['kim@voorbeeld.nl'])).toBe(30);
+		expect(waitSeconds(PAIR, 5, 0)).toBe(30);
 	});
 
-	it('counts the wait down as time passes, and lets the caller try again when it is over', () => {
-		const { limiter, failTimes, advance } = setup();
-		failTimes(5);
-		advance(10_000);
-		expect(limiter.wait(['kim@voorbeeld.nl'])).toBe(20);
-		advance(19_500);
-		expect(limiter.wait(['kim@voorbeeld.nl'])).toBe(1); // rounds up: never says 0 too early
-		advance(500);
-		expect(limiter.wait(['kim@voorbeeld.nl'])).toBe(0);
+	it('counts the wait down as time passes, rounding up (never 0 too early)', () => {
+		expect(waitSeconds(PAIR, 5, 10)).toBe(20);
+		expect(waitSeconds(PAIR, 5, 29.5)).toBe(1);
+		expect(waitSeconds(PAIR, 5, 30)).toBe(0);
 	});
 
-	it('doubles the wait with each further failure, up to maxSeconds', () => {
-		const { limiter, failTimes } = setup();
-		failTimes(5);
-		const waits = [limiter.wait(['kim@voorbeeld.nl'])];
-		for (let i = 0; i < 7; i++) {
-			failTimes(1);
-			waits.push(limiter.wait(['kim@voorbeeld.nl']));
-		}
+	it('doubles the wait with each further failure, up to 15 minutes', () => {
+		const waits = [5, 6, 7, 8, 9, 10, 11, 12].map((n) => waitSeconds(PAIR, n, 0));
 		expect(waits).toEqual([30, 60, 120, 240, 480, 900, 900, 900]);
 	});
 
-	it('forgets the failures of a key after a success', () => {
-		const { limiter, failTimes } = setup();
-		failTimes(7);
-		expect(limiter.wait(['kim@voorbeeld.nl'])).toBeGreaterThan(0);
-		limiter.succeed(['kim@voorbeeld.nl']);
-		expect(limiter.wait(['kim@voorbeeld.nl'])).toBe(0);
-		// and the count starts over: four more failures are free again
-		failTimes(4);
-		expect(limiter.wait(['kim@voorbeeld.nl'])).toBe(0);
-	});
-
 	it('forgets failures older than the window', () => {
-		const { limiter, failTimes, advance } = setup(5, 30, 15 * 60, 15 * MINUTE);
-		failTimes(4);
-		advance(15 * MINUTE + 1);
-		failTimes(1); // the fifth failure, but the first four are too old to count
-		expect(limiter.wait(['kim@voorbeeld.nl'])).toBe(0);
+		expect(waitSeconds(PAIR, 12, 60)).toBe(840);
+		expect(waitSeconds(PAIR, 12, WINDOW_SECONDS - 1)).toBe(1);
+		expect(waitSeconds(PAIR, 12, WINDOW_SECONDS + 1)).toBe(0);
 	});
 
-	it('keeps failures within the window, measured from the last failure', () => {
-		const { limiter, failTimes, advance } = setup(5, 30, 15 * 60, 15 * MINUTE);
-		failTimes(4);
-		advance(10 * MINUTE);
-		failTimes(1);
-		expect(limiter.wait(['kim@voorbeeld.nl'])).toBe(30);
+	it('allows an address 20 free failures', () => {
+		expect(waitSeconds(ADDRESS, 19, 0)).toBe(0);
+		expect(waitSeconds(ADDRESS, 20, 0)).toBe(30);
+	});
+});
+
+/** The counters in the database: shared by every instance, counted before the password check. */
+forEachDriver('sign-in counters', (t, kind) => {
+	let n = 0;
+	const fresh = () => ({ email: `who${++n}@limiter.test`, ip: `198.51.100.${n}` });
+	const service = <T>(fn: (tx: Queryable) => Promise<T>) => t().db.asService(fn);
+	const tryOnce = (email: string, ip: string) => service<number>((tx) => attempt(tx, email, ip));
+	/** Moves the counters' last failure into the past, as if time had passed. */
+	const age = (seconds: number) =>
+		t().owner.transaction((tx) =>
+			tx.query(`update private.sign_in_failure set last_at = last_at - make_interval(secs => $1)`, [
+				seconds
+			])
+		);
+
+	it('counts each attempt until it succeeds; the sixth attempt of a pair waits 30 s', async () => {
+		const { email, ip } = fresh();
+		for (let i = 0; i < 5; i++) expect(await tryOnce(email, ip)).toBe(0);
+		expect(await service((tx) => waiting(tx, email, ip))).toBe(30);
+		expect(await tryOnce(email, ip)).toBe(30);
+		// a refused attempt is not counted again: the wait does not grow
+		expect(await service((tx) => waiting(tx, email, ip))).toBe(30);
+		// another address for the same account, and another account from this address, go on
+		expect(await tryOnce(email, `${ip}0`)).toBe(0);
+		expect(await tryOnce(`other-${email}`, ip)).toBe(0);
 	});
 
-	it('starts counting again from zero once a long wait and its window are over', () => {
-		const { limiter, failTimes, advance } = setup();
-		failTimes(12); // capped at 15 minutes
-		expect(limiter.wait(['kim@voorbeeld.nl'])).toBe(900);
-		advance(15 * MINUTE + 1);
-		expect(limiter.wait(['kim@voorbeeld.nl'])).toBe(0);
-		failTimes(1);
-		expect(limiter.wait(['kim@voorbeeld.nl'])).toBe(0);
+	it('forgets a pair after a success, and takes back only that attempt from the address', async () => {
+		const { email, ip } = fresh();
+		for (let i = 0; i < 4; i++) await tryOnce(`guess${i}-${email}`, ip);
+		for (let i = 0; i < 4; i++) await tryOnce(email, ip);
+		await tryOnce(email, ip);
+		await service((tx) => succeeded(tx, email, ip));
+		for (let i = 0; i < 4; i++) expect(await tryOnce(email, ip)).toBe(0);
+		const [row] = await service<{ count: number }[]>((tx) =>
+			tx.query('select count from private.sign_in_failure where key = $1', [`address:${ip}`])
+		);
+		expect(row.count).toBe(12); // 4 guesses + 4 + 4 failures; the success is not among them
 	});
 
-	it('keeps keys independent', () => {
-		const { limiter, failTimes } = setup();
-		failTimes(6, ['kim@voorbeeld.nl']);
-		expect(limiter.wait(['kim@voorbeeld.nl'])).toBe(60);
-		expect(limiter.wait(['sam@voorbeeld.nl'])).toBe(0);
-		limiter.succeed(['sam@voorbeeld.nl']);
-		expect(limiter.wait(['kim@voorbeeld.nl'])).toBe(60);
+	it('lets the caller try again once the wait is over', async () => {
+		const { email, ip } = fresh();
+		for (let i = 0; i < 6; i++) await tryOnce(email, ip);
+		expect(await tryOnce(email, ip)).toBeGreaterThan(0);
+		await age(31);
+		expect(await tryOnce(email, ip)).toBe(0);
 	});
 
-	it('answers the longest wait of several keys, and fails and clears them all', () => {
-		const { limiter, failTimes } = setup();
-		failTimes(5, ['a']);
-		failTimes(7, ['b']);
-		expect(limiter.wait(['b', 'a', 'c'])).toBe(120);
-		failTimes(1, ['a', 'c']);
-		expect(limiter.wait(['a'])).toBe(60);
-		expect(limiter.wait(['c'])).toBe(0);
-		limiter.succeed(['a', 'b']);
-		expect(limiter.wait(['a', 'b'])).toBe(0);
+	it('sweeps counters older than the window', async () => {
+		const { email, ip } = fresh();
+		await tryOnce(email, ip);
+		await age(WINDOW_SECONDS + 1);
+		await tryOnce('someone-else@limiter.test', '203.0.113.1');
+		const rows = await service<unknown[]>((tx) =>
+			tx.query('select 1 from private.sign_in_failure where key like $1', [`%${ip}`])
+		);
+		expect(rows).toEqual([]);
 	});
 
-	it('uses its own thresholds (an address limiter allows 20 free failures)', () => {
-		const { limiter, failTimes } = setup(20);
-		failTimes(19, ['10.0.0.1']);
-		expect(limiter.wait(['10.0.0.1'])).toBe(0);
-		failTimes(1, ['10.0.0.1']);
-		expect(limiter.wait(['10.0.0.1'])).toBe(30);
-	});
+	if (kind === 'postgres')
+		it('is shared by two instances, and holds under a burst of 30 at once', async () => {
+			const other = createDb(postgresDriver(t().url!, { max: 4 }));
+			try {
+				const { email, ip } = fresh();
+				for (let i = 0; i < 5; i++) await tryOnce(email, ip);
+				// the second instance sees the first one's failures
+				expect(await other.asService((tx) => attempt(tx, email, ip))).toBe(30);
+
+				// a burst at a pair that already has a failure (its row exists): 4 more get through
+				const burst = fresh();
+				await tryOnce(burst.email, burst.ip);
+				const results = await Promise.all(
+					Array.from({ length: 30 }, (_, i) =>
+						(i % 2 ? other : t().db).asService((tx) => attempt(tx, burst.email, burst.ip))
+					)
+				);
+				expect(results.filter((w) => w === 0)).toHaveLength(4);
+			} finally {
+				await other.close();
+			}
+		});
 });

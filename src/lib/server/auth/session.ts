@@ -13,21 +13,27 @@ export const claimsSchema = z.object({
 	aud: z.union([z.string(), z.array(z.string())]),
 	exp: z.number(),
 	iat: z.number().optional(),
-	app_metadata: z.object({ org_id: z.string().optional() }).loose().optional()
+	app_metadata: z.object({ org_id: z.string().optional() }).loose().optional(),
+	/** The account's session version when the token was issued (accounts.ts sessionVersion). */
+	session_version: z.number().int().nonnegative().default(0)
 });
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
-/** A local sign-in as a signed token with the claim shape Supabase uses. */
+/**
+ * A local sign-in as a signed token with the claim shape Supabase uses, plus the account's
+ * session version (the token stops working once the version moves on).
+ */
 export function signSession(
-	user: { id: string; email: string; orgId?: string },
+	user: { id: string; email: string; orgId?: string; version?: number },
 	secret: string,
 	hours = SESSION_HOURS
 ) {
 	return new SignJWT({
 		email: user.email,
 		role: 'authenticated',
-		app_metadata: { provider: 'koers', org_id: user.orgId }
+		app_metadata: { provider: 'koers', org_id: user.orgId },
+		session_version: user.version ?? 0
 	})
 		.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
 		.setSubject(user.id)

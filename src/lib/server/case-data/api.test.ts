@@ -3,7 +3,13 @@
  * organisation tokens made by tokens.create, on PGlite.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RequestEvent } from '@sveltejs/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authenticate, configureAuth } from '../auth';
+import { SESSION_COOKIE } from '../auth/session';
 import { useDb } from '../db';
 import { createTwoOrgs, openTestDb, type Org, type TestDb } from '../db/test-helpers';
 import * as tokens from './tokens';
@@ -181,40 +187,42 @@ describe('reports', () => {
 });
 
 describe('events', () => {
-	it('creates cases and events; one case, time and activity is stored once', async () => {
+	it('creates cases and events, every item one (also items alike); sent again, nothing', async () => {
 		const before = await counts(a);
-		const response = await post(
-			'event',
-			{
-				source: 'stroom',
-				items: [
-					{ caseId: 'E-1', activity: 'ontvangen', timestamp: '2024-05-01T08:00:00Z' },
-					{ caseId: 'E-1', activity: 'beoordeeld', timestamp: '2024-05-02T10:00:00Z' },
-					// the first again, once as written and once in another offset
-					{ caseId: 'E-1', activity: 'ontvangen', timestamp: '2024-05-01T08:00:00Z' },
-					{ caseId: 'E-1', activity: 'ontvangen', timestamp: '2024-05-01T10:00:00+02:00' },
-					{ caseId: 'E-1', activity: 'afgehandeld', timestamp: '2024-05-03T16:00:00Z' },
-					{
-						caseId: 'E-2',
-						activity: 'ontvangen',
-						timestamp: '2024-05-02T09:00:00Z',
-						department: 'KCC'
-					}
-				]
-			},
-			bearer(tokenA)
-		);
+		const batch = {
+			source: 'stroom',
+			items: [
+				{ caseId: 'E-1', activity: 'ontvangen', timestamp: '2024-05-01T08:00:00Z' },
+				{ caseId: 'E-1', activity: 'beoordeeld', timestamp: '2024-05-02T10:00:00Z' },
+				// the first again, once as written and once in another offset: as in an event log,
+				// rows alike are events alike (PM4Py and Disco keep them)
+				{ caseId: 'E-1', activity: 'ontvangen', timestamp: '2024-05-01T08:00:00Z' },
+				{ caseId: 'E-1', activity: 'ontvangen', timestamp: '2024-05-01T10:00:00+02:00' },
+				{ caseId: 'E-1', activity: 'afgehandeld', timestamp: '2024-05-03T16:00:00Z' },
+				{
+					caseId: 'E-2',
+					activity: 'ontvangen',
+					timestamp: '2024-05-02T09:00:00Z',
+					department: 'KCC'
+				}
+			]
+		};
+		const response = await post('event', batch, bearer(tokenA));
 		expect(response.status).toBe(200);
-		expect(await response.json()).toMatchObject({ casesAdded: 2, eventsAdded: 4, items: 6 });
-		expect(await counts(a)).toEqual({
+		expect(await response.json()).toMatchObject({ casesAdded: 2, eventsAdded: 6, items: 6 });
+		const after = {
 			reports: before.reports + 2,
-			events: before.events + 4,
+			events: before.events + 6,
 			batches: before.batches + 1
-		});
+		};
+		expect(await counts(a)).toEqual(after);
+		const again = await post('event', batch, bearer(tokenA));
+		expect(await again.json()).toMatchObject({ casesAdded: 0, eventsAdded: 0, items: 6 });
+		expect(await counts(a)).toEqual(after);
 		const rows = await test.db.asService((tx) =>
 			tx.query<{ id: string; received: Date; resolved: Date; activities: string[] }>(
 				`select r.external_id as id, r.received_at as received, r.resolved_at as resolved,
-				        array_agg(e.activity order by e.occurred_at) as activities
+				        array_agg(e.activity order by e.occurred_at, e.seq) as activities
 				   from report r join report_event e on e.report_id = r.id
 				  where r.org_id = $1 and r.source = 'stroom' group by r.id order by r.external_id`,
 				[a.id]
@@ -225,7 +233,7 @@ describe('events', () => {
 				id: 'E-1',
 				received: new Date('2024-05-01T08:00:00Z'),
 				resolved: new Date('2024-05-03T16:00:00Z'),
-				activities: ['ontvangen', 'beoordeeld', 'afgehandeld']
+				activities: ['ontvangen', 'ontvangen', 'ontvangen', 'beoordeeld', 'afgehandeld']
 			},
 			{
 				id: 'E-2',
@@ -337,5 +345,49 @@ describe('a token writes into its own organisation only', () => {
 			)
 		);
 		expect(owners.map((r) => r.org_id).sort()).toEqual([a.id, b.id].sort());
+	});
+});
+
+/**
+ * A token is no database role: it acts on the service path for its organisation, and only in
+ * handleApiImport. So it reaches the two import endpoints and nothing else: it never signs
+ * anyone in (not as a header, not as the session cookie), and no other route looks it up.
+ */
+describe('a token reaches only the import endpoints', () => {
+	it('is no sign-in, as a bearer header or as the session cookie', async () => {
+		configureAuth({
+			sessionSecret: 'api-test-session-secret-0123456789abcdef',
+			secureCookies: false
+		});
+		const event = (cookie?: string) =>
+			({
+				request: new Request('http://koers.test/teams', {
+					headers: { authorization: bearer(tokenA) }
+				}),
+				cookies: { get: (name: string) => (name === SESSION_COOKIE ? cookie : undefined) }
+			}) as unknown as RequestEvent;
+		expect(await authenticate(event())).toBeNull();
+		expect(await authenticate(event(tokenA))).toBeNull();
+	});
+
+	it('is looked up by the import API alone, which only POST /api/v1/reports and /events call', () => {
+		const root = fileURLToPath(new URL('../../..', import.meta.url));
+		const sources = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter(
+			(f) => /\.(ts|svelte)$/.test(f) && !/\.(test|spec)\.ts$/.test(f)
+		);
+		const calling = (name: string) =>
+			sources
+				.filter((f) => new RegExp(`\\b${name}\\(`).test(readFileSync(join(root, f), 'utf8')))
+				.map((f) => f.split(sep).join('/'))
+				.sort();
+		expect(calling('authenticateToken')).toEqual([
+			'lib/server/case-data/api.ts',
+			'lib/server/case-data/tokens.ts'
+		]);
+		expect(calling('handleApiImport')).toEqual([
+			'lib/server/case-data/api.ts',
+			'routes/api/v1/events/+server.ts',
+			'routes/api/v1/reports/+server.ts'
+		]);
 	});
 });

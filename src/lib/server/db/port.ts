@@ -15,6 +15,8 @@ export interface Db {
 	asUser<T>(claims: Claims, fn: (tx: Queryable) => Promise<T>): Promise<T>;
 	asAnon<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
 	asService<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+	/** A trivial query as `anon`: the database is reachable (for /readyz). */
+	ping(): Promise<void>;
 	migrate(migrationsDir: string): Promise<MigrationResult>;
 	close(): Promise<void>;
 }
@@ -44,6 +46,8 @@ export function createDb(driver: Driver): Db {
 		},
 		asAnon: (fn) => withRole(driver, 'anon', { role: 'anon' }, fn),
 		asService: (fn) => withRole(driver, 'service_role', { role: 'service_role' }, fn),
+		ping: () =>
+			withRole(driver, 'anon', { role: 'anon' }, (tx) => tx.query('select 1')).then(() => {}),
 		migrate: (dir) => migrate(driver, dir),
 		close: () => driver.close()
 	};

@@ -31,4 +31,6 @@ export interface Claims {
 	exp: number;
 	iat?: number;
 	app_metadata?: { org_id?: string; provider?: string };
+	/** Local sessions only: the account's session version when the token was issued. */
+	session_version?: number;
 }

@@ -14,7 +14,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { useDb } from '../db';
 import { createOrg, forEachDriver, type Org } from '../db/test-helpers';
-import { cycleEffect, effectOf, type CycleEffect, type EffectInput } from './cycle-effect';
+import {
+	cycleEffect,
+	effectOf,
+	MAX_WEEKS,
+	type CycleEffect,
+	type EffectInput
+} from './cycle-effect';
 
 const BASELINE = [3, 4, 3, 4, 3, 4, 3, 4];
 const AFTER = [1, 2, 1, 2, 1, 2, 1, 2];
@@ -221,6 +227,24 @@ forEachDriver('cycle effect', (t) => {
 		// the before/after comparison, and the signal it names, still judge against the baseline
 		expect(e.beforeAfter?.difference).toBeCloseTo(-0.2, 10);
 		expect(e.headline).toMatchObject({ rule: 'run', kind: 'improvement', start: 8, end: 15 });
+	});
+
+	it('has no chart for dates outside the window, and never more than MAX_WEEKS weeks', async () => {
+		for (const baselineFrom of ['0001-01-01', '1000-01-01', '1989-12-31'])
+			expect(await effect({ baselineFrom, baselineTo: '2025-10-26' })).toEqual({
+				state: 'out_of_range'
+			});
+		expect(await effect({ changeDate: '0226-10-27' })).toEqual({ state: 'out_of_range' });
+		// an adopted cycle's chart runs on to today, but not over ten years of weeks
+		expect(
+			await effect({
+				baselineFrom: '2015-01-07',
+				baselineTo: '2015-03-01',
+				changeDate: null,
+				testTo: null,
+				status: 'adopted'
+			})
+		).toEqual({ state: 'no_data', weeks: MAX_WEEKS });
 	});
 
 	it('reads the cycle through effectOf as a signed-in user', async () => {

@@ -10,6 +10,10 @@
  * counts them. A week belongs to the baseline when its Monday lies in [baseline_from,
  * baseline_to]; to the "after" period when its Monday lies in [change_date, test_to] (to the
  * last week when the test has no end).
+ *
+ * A cycle whose dates lie outside the window every form keeps to (saneDate; an older row may
+ * hold a slip such as year 0001) has no chart: it is 'out_of_range', and the pages say so while
+ * the rest keeps working. The chart is bounded too: at most MAX_WEEKS weeks from the baseline.
  */
 import { db, type Claims, type Queryable } from '../db';
 import { touchpointCategoryIds } from '../journeys';
@@ -27,11 +31,14 @@ import {
 } from '$lib/metrics/spc';
 import { metricSeries, UNIT, type Metric } from '$lib/metrics/series';
 import type { CycleStatus } from '$lib/schemas/cycles';
+import { isSaneDay } from '$lib/schemas/fields';
 
 /** Weeks after the rebase date whose points make the rebased limits. */
 const REBASE_WEEKS = 20;
 /** How long the chart runs on after the end of a test that was not adopted. */
 const WEEKS_AFTER_TEST = 8;
+/** The most weeks a chart shows (five years), from the baseline's first week on. */
+export const MAX_WEEKS = 260;
 
 export interface EffectInput {
 	metric: Metric;
@@ -66,6 +73,7 @@ interface Segment {
 
 export type CycleEffect =
 	| { state: 'no_windows' }
+	| { state: 'out_of_range' }
 	| { state: 'no_data'; weeks: number }
 	| {
 			state: 'ok';
@@ -109,14 +117,22 @@ const addDays = (date: string, days: number) => {
 	return d.toISOString().slice(0, 10);
 };
 
-/** The last day the chart shows. */
-function lastDay(input: EffectInput, today: string): string {
-	if (input.testTo && input.status !== 'adopted') {
-		const end = addDays(input.testTo, 7 * WEEKS_AFTER_TEST);
-		return end < today ? end : today;
-	}
-	return today;
+const earliest = (a: string, b: string) => (a < b ? a : b);
+
+/** The last day the chart shows: in the MAX_WEEKS weeks from the week of `from` on. */
+function lastDay(input: EffectInput, from: string, today: string): string {
+	const end =
+		input.testTo && input.status !== 'adopted'
+			? earliest(addDays(input.testTo, 7 * WEEKS_AFTER_TEST), today)
+			: today;
+	return earliest(end, addDays(from, 7 * (MAX_WEEKS - 1)));
 }
+
+/** Whether each date the cycle has set lies in the window the forms keep to. */
+const datesInRange = (input: EffectInput) =>
+	[input.baselineFrom, input.baselineTo, input.changeDate, input.testTo, input.rebasedOn].every(
+		(d) => d === null || isSaneDay(d)
+	);
 
 /** Index range [start, end) of the weeks whose Monday lies in [from, to]. */
 function weekRange(series: EffectPoint[], from: string, to: string | null): [number, number] {
@@ -144,8 +160,9 @@ export async function cycleEffect(
 	options: { today?: string } = {}
 ): Promise<CycleEffect> {
 	if (!input.baselineFrom || !input.baselineTo) return { state: 'no_windows' };
+	if (!datesInRange(input)) return { state: 'out_of_range' };
 	const today = options.today ?? new Date().toISOString().slice(0, 10);
-	const until = lastDay(input, today);
+	const until = lastDay(input, input.baselineFrom, today);
 
 	const filter: MetricsFilter = {
 		categories: await scopeCategories(tx, input),
@@ -247,24 +264,29 @@ export async function effectOf(claims: Claims, cycleId: string): Promise<CycleEf
 	});
 }
 
+/** A cycle's badge on the board: its latest signal, none, or dates out of range. */
+export type BoardSignal = SignalKind | 'none' | 'out_of_range';
+
 /**
  * For a team's board: per cycle with a baseline and data, the kind of its latest signal, or
- * 'none' when the chart has data but no recent signal. Cycles without data are left out.
+ * 'none' when the chart has data but no recent signal; 'out_of_range' for a cycle whose dates
+ * lie outside the window. Cycles without data are left out.
  */
 export async function teamSignals(
 	claims: Claims,
 	teamId: string
-): Promise<Record<string, SignalKind | 'none'>> {
+): Promise<Record<string, BoardSignal>> {
 	return db().asUser(claims, async (tx) => {
 		const rows = await tx.query<EffectInput & { id: string }>(
 			`select ${EFFECT_COLUMNS} from improvement_cycle
 			  where team_id = $1 and baseline_from is not null and baseline_to is not null`,
 			[teamId]
 		);
-		const out: Record<string, SignalKind | 'none'> = {};
+		const out: Record<string, BoardSignal> = {};
 		for (const row of rows) {
 			const effect = await cycleEffect(tx, row);
 			if (effect.state === 'ok') out[row.id] = effect.latest?.kind ?? 'none';
+			if (effect.state === 'out_of_range') out[row.id] = 'out_of_range';
 		}
 		return out;
 	});

@@ -3,7 +3,7 @@ import { detectDayFirst } from './dates';
 import { openInput } from './input';
 import type { Queryable } from '../db';
 import { Stager, merge } from './load';
-import { checkMapping, suggestMapping } from './mapping';
+import { checkMapping, completeMapping, suggestMapping } from './mapping';
 import { pseudonymiser } from './pseudonym';
 import { toRecord, type CaseRecord, type EventRecord } from './records';
 import {
@@ -95,7 +95,12 @@ export async function importStream(
 	const source = await parse(counted);
 	const shape =
 		source.format === 'xes' ? 'event' : (options.shape ?? suggestMapping(source.headers).shape);
-	const mapping = options.mapping ?? suggestMapping(source.headers, shape).mapping;
+	const suggested = () => suggestMapping(source.headers, shape).mapping;
+	const mapping = !options.mapping
+		? suggested()
+		: options.partialMapping
+			? completeMapping(options.mapping, suggested())
+			: options.mapping;
 	const mappingProblems = checkMapping(mapping, source.headers, shape);
 	if (mappingProblems.length)
 		throw new InputError(

@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openInput, type ByteSource } from './input';
 import { InputError } from './types';
@@ -127,6 +127,30 @@ describe('openInput', () => {
 		});
 		expect(error.key).toBe('input_gzip');
 		expect(received).toBeGreaterThan(100_000);
+	});
+
+	it('stops a gzip bomb (223 MB of rows packed 400-fold) with input_gzip_bomb', async () => {
+		const row = Buffer.from('zaak,activiteit,tijd\n' + 'Z-1,A,2026-01-01\n'.repeat(65536));
+		const packed = await new Promise<Buffer>((resolve, reject) => {
+			const parts: Buffer[] = [];
+			const zip = createGzip({ level: 9 });
+			zip.on('data', (b: Buffer) => parts.push(b)).on('end', () => resolve(Buffer.concat(parts)));
+			zip.on('error', reject);
+			Readable.from(
+				(function* () {
+					for (let i = 0; i < 200; i++) yield row; // 223 MB unpacked
+				})()
+			).pipe(zip);
+		});
+		expect(packed.length).toBeLessThan(1_000_000);
+		const input = await openInput(Readable.from(chunks(packed, 16384)));
+		let received = 0;
+		const error = await inputError(async () => {
+			for await (const part of input.text) received += part.length;
+		});
+		expect(error.key).toBe('input_gzip_bomb');
+		expect(received).toBeGreaterThan(64 * 1024 * 1024); // a large honest file is read on
+		expect(received).toBeLessThan(200 * 1024 * 1024);
 	});
 
 	it('rejects corrupt gzip data with input_gzip', async () => {

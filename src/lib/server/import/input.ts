@@ -228,17 +228,44 @@ function replay(chunks: Uint8Array[], rest: AsyncIterator<Uint8Array>): AsyncIte
 }
 
 /**
+ * A gzip "bomb" stops here: real CSV and XES files pack 5 to 30 times, so more than 200 times
+ * (after the first 64 MiB, where small files may pack better) or more than 8 GiB unpacked is
+ * not a case file.
+ */
+const MAX_RATIO = 200;
+const RATIO_SLACK = 64 * 1024 * 1024;
+const MAX_UNPACKED = 8 * 1024 * 1024 * 1024;
+
+/**
  * Gunzips a byte stream (concatenated gzip members too). Errors come out of the iteration;
  * ending the iteration early waits until the source has been released.
  */
 async function* gunzip(compressed: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
-	const input = Readable.from({ [Symbol.asyncIterator]: () => compressed }, { objectMode: false });
+	let packed = 0;
+	let unpacked = 0;
+	const counted: AsyncIterator<Uint8Array> = {
+		next: async () => {
+			const r = await compressed.next();
+			if (!r.done) packed += r.value.byteLength;
+			return r;
+		},
+		return: compressed.return?.bind(compressed)
+	};
+	const input = Readable.from({ [Symbol.asyncIterator]: () => counted }, { objectMode: false });
 	const unzip = createGunzip({ chunkSize: 64 * 1024 });
 	// The callback keeps pipeline from leaving errors unhandled; they reach the consumer through
 	// the iteration of `unzip` (pipeline destroys it with the error).
 	const settled = new Promise<void>((resolve) => pipeline(input, unzip, () => resolve()));
 	try {
-		yield* unzip;
+		for await (const chunk of unzip as AsyncIterable<Uint8Array>) {
+			unpacked += chunk.byteLength;
+			if (unpacked > MAX_UNPACKED || unpacked > MAX_RATIO * packed + RATIO_SLACK)
+				throw new InputError(
+					'input_gzip_bomb',
+					`gzip unpacks to over ${unpacked} bytes from ${packed} (more than ${MAX_RATIO}× or ${MAX_UNPACKED} bytes): not read`
+				);
+			yield chunk;
+		}
 	} finally {
 		unzip.destroy();
 		await settled;

@@ -5,7 +5,9 @@ import type { CaseRecord, EventRecord } from './records';
  * Loads records through temporary staging tables (COPY, in batches) and merges them into the
  * case tables in the caller's transaction. Row level security applies to the merge when the
  * caller runs as a user. Idempotent: a report is keyed by (source, external id), an event by
- * (report, timestamp, activity); what exists already is left alone.
+ * its report, its stored fields (timestamp, activity, department, resource, lifecycle) and its
+ * occurrence among identical rows of that report in this source, in source order (see the
+ * migration _event_identity); what exists already is left alone, every other row is kept.
  */
 
 const CASE_COLUMNS = [
@@ -172,12 +174,16 @@ export async function merge(
 	const [events] = await tx.query<{ n: number }>(
 		`with added as (
 		   insert into report_event (org_id, report_id, occurred_at, activity, department, resource,
-		                             lifecycle, seq, batch_id)
+		                             lifecycle, seq, occurrence, batch_id)
 		   select $1::uuid, r.id, s.occurred_at, s.activity, s.department, s.resource, s.lifecycle,
-		          s.line, $3::uuid
+		          s.line,
+		          row_number() over (partition by s.external_id, s.occurred_at, s.activity,
+		                                          s.department, s.resource, s.lifecycle
+		                             order by s.line),
+		          $3::uuid
 		     from koers_stage_event s
 		     join report r on r.org_id = $1 and r.source = $2 and r.external_id = s.external_id
-		   on conflict (report_id, occurred_at, activity) do nothing
+		   on conflict (report_id, event_key) do nothing
 		   returning report_id)
 		 select count(*) as n from added`,
 		[orgId, source, batchId]

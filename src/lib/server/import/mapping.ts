@@ -122,7 +122,25 @@ export function suggestMapping(headers: string[], shape?: 'case' | 'event') {
 	return { shape: guessed, mapping };
 }
 
-/** Parses `field=column,field=column` (the CLI's --map); unknown fields are an error. */
+/**
+ * A partial mapping (the CLI's --map) completed from the suggested one: the fields it names take
+ * its columns (an empty column leaves the field unmapped), a column it names feeds no other
+ * field, and every other field keeps its suggested column.
+ */
+export function completeMapping(given: Mapping, suggested: Mapping): Mapping {
+	const taken = new Set(Object.values(given));
+	const mapping: Mapping = {};
+	for (const field of FIELDS) {
+		const column = field in given ? given[field] : suggested[field];
+		if (column && (field in given || !taken.has(column))) mapping[field] = column;
+	}
+	return mapping;
+}
+
+/**
+ * Parses `field=column,field=column` (the CLI's --map); unknown fields are an error. `field=`
+ * (no column) says the field has none.
+ */
 export function parseMapArg(arg: string): Mapping {
 	const mapping: Mapping = {};
 	for (const pair of arg.split(',')) {

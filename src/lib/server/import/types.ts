@@ -44,6 +44,8 @@ export interface ImportOptions {
 	shape?: 'case' | 'event';
 	/** Default: the suggested mapping from the headers. */
 	mapping?: Mapping;
+	/** The mapping names some fields only; the others come from the suggested mapping. */
+	partialMapping?: boolean;
 	/** IANA zone for naive times; default: the organisation's. */
 	timezone?: string;
 	/** For ambiguous dd/mm vs mm/dd dates without AM/PM; default true (Dutch). */

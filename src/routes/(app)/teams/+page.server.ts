@@ -11,9 +11,10 @@ export const load: PageServerLoad = async ({ locals }) => {
 	return {
 		teams: await teams.list(claims),
 		canCreate,
+		// A coach who creates a team may name only themselves (the database holds the same rule).
 		coaches: canCreate
 			? (await people.list(claims))
-					.filter((p) => p.role !== 'staff')
+					.filter((p) => (user.role === 'admin' ? p.role !== 'staff' : p.id === user.id))
 					.map((p) => ({ id: p.id, name: p.name }))
 			: []
 	};
