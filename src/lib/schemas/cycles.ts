@@ -83,7 +83,11 @@ export const createCycleSchema = z
 		baselineTo: optionalDate
 	})
 	.superRefine((v, ctx) => {
-		if (isCalendarDay(v.baselineFrom) && isCalendarDay(v.baselineTo) && v.baselineFrom >= v.baselineTo)
+		if (
+			isCalendarDay(v.baselineFrom) &&
+			isCalendarDay(v.baselineTo) &&
+			v.baselineFrom >= v.baselineTo
+		)
 			ctx.addIssue({ code: 'custom', path: ['baselineTo'], message: 'cycle_baseline_order' });
 	});
 export type CreateCycleInput = z.output<typeof createCycleSchema>;

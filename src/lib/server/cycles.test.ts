@@ -479,9 +479,9 @@ forEachDriver('improvement cycles', (t) => {
 			ok: false,
 			error: 'cycle_frozen'
 		});
-		expect(await cycles.addAction(kim.claims, id, { who: 'Kim', what: 'Later', dueOn: null })).toEqual(
-			{ ok: false, error: 'cycle_frozen' }
-		);
+		expect(
+			await cycles.addAction(kim.claims, id, { who: 'Kim', what: 'Later', dueOn: null })
+		).toEqual({ ok: false, error: 'cycle_frozen' });
 		const fixed = plan({ title: 'Afgerond', ...WINDOWS, learnings: 'Werkt.' });
 		expect(await cycles.update(kim.claims, id, fixed, 'Lessen aangevuld')).toEqual({ ok: true });
 		expect(await cycles.update(kim.claims, id, fixed, 'Lessen aangevuld')).toEqual({

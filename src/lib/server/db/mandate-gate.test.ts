@@ -207,9 +207,10 @@ forEachDriver('the mandate gate and frozen cycles', (t) => {
 			] as const) {
 				await refusedWith('cycle_frozen', who, sql, [adopted]);
 			}
-			const [row] = await service('select hypothesis, metric from improvement_cycle where id = $1', [
-				adopted
-			]);
+			const [row] = await service(
+				'select hypothesis, metric from improvement_cycle where id = $1',
+				[adopted]
+			);
 			expect(row).toEqual({ hypothesis: '', metric: 'repeat_rate' });
 		});
 
@@ -220,13 +221,21 @@ forEachDriver('the mandate gate and frozen cycles', (t) => {
 				`insert into cycle_action (org_id, cycle_id, who, what) values ($1, $2, 'Kim', 'Nog iets')`,
 				[a.id, adopted]
 			);
-			await refusedWith('cycle_frozen', kim, `update cycle_action set done = true where cycle_id = $1`, [
+			await refusedWith(
+				'cycle_frozen',
+				kim,
+				`update cycle_action set done = true where cycle_id = $1`,
+				[adopted]
+			);
+			await refusedWith('cycle_frozen', kim, `delete from cycle_action where cycle_id = $1`, [
 				adopted
 			]);
-			await refusedWith('cycle_frozen', kim, `delete from cycle_action where cycle_id = $1`, [adopted]);
-			await refusedWith('cycle_frozen', a.admin.claims, `delete from improvement_cycle where id = $1`, [
-				adopted
-			]);
+			await refusedWith(
+				'cycle_frozen',
+				a.admin.claims,
+				`delete from improvement_cycle where id = $1`,
+				[adopted]
+			);
 		});
 
 		it('still lets the team rebase its limits and change its next step', async () => {
