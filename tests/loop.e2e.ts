@@ -179,7 +179,9 @@ test('an adopted cycle is read-only; a correction needs a reason and lands in th
 	await expect(page.getByRole('button', { name: 'Plan opslaan' })).toHaveCount(0);
 
 	await page.getByText('Correctie vastleggen').click();
-	await page.getByLabel('Geleerd', { exact: true }).fill('Direct bevestigen met de ophaaldag werkt.');
+	await page
+		.getByLabel('Geleerd', { exact: true })
+		.fill('Direct bevestigen met de ophaaldag werkt.');
 	await expect(page.getByLabel('Reden van de correctie')).toHaveAttribute('required', '');
 	await page.getByLabel('Reden van de correctie').fill('Lessen ingekort na de evaluatie');
 	await page.getByRole('button', { name: 'Correctie opslaan' }).click();
