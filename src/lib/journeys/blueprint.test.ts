@@ -6,6 +6,7 @@ import {
 	moveTouchpoint,
 	normStatus,
 	worstTouchpoint,
+	rankTouchpoints,
 	type Figures,
 	type TouchpointData
 } from './blueprint';
@@ -165,5 +166,31 @@ describe('the worst touchpoint', () => {
 		]);
 		expect([worst?.id, worst?.reason]).toEqual(['b', 'repeat_rate']);
 		expect(worstTouchpoint([{ id: 'c', name: 'C', data: { kind: 'no_access' } }])).toBeNull();
+	});
+
+	describe('ranked by a figure, worst first', () => {
+		const tps = [
+			{ id: 'a', name: 'A', data: figures({ repeatRate: 0.1, withinNorm: 0.9, leadP85: 3 }) },
+			{ id: 'b', name: 'B', data: figures({ repeatRate: 0.3, withinNorm: 0.95, leadP85: 1 }) },
+			{
+				id: 'c',
+				name: 'C',
+				data: figures({ repeatRate: 0.2, withinNorm: 0.5, leadP85: 9, norm: null })
+			},
+			{ id: 'd', name: 'D', data: figures({ cases: 0, repeatRate: null }) },
+			{ id: 'e', name: 'E', data: { kind: 'unmapped' } as TouchpointData }
+		];
+		const order = (by: 'repeat_rate' | 'lead_p85' | 'within_norm') =>
+			rankTouchpoints(tps, by).map((r) => `${r.place}${r.touchpoint.id}`);
+
+		it('by repeat rate: the highest first; no cases, no place', () => {
+			expect(order('repeat_rate')).toEqual(['1b', '2c', '3a']);
+		});
+		it('by p85: furthest over its norm first, then those without a norm', () => {
+			expect(order('lead_p85')).toEqual(['1a', '2b', '3c']);
+		});
+		it('by within norm: the lowest share first', () => {
+			expect(order('within_norm')).toEqual(['1c', '2a', '3b']);
+		});
 	});
 });

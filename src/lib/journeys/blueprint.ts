@@ -230,3 +230,42 @@ export function worstTouchpoint(
 		.sort((a, b) => (b.figures.repeatRate ?? 0) - (a.figures.repeatRate ?? 0));
 	return repeats.length ? { ...repeats[0], reason: 'repeat_rate' } : null;
 }
+
+/** The figures the journey map can rank its touchpoints by. */
+export const RANKINGS = ['repeat_rate', 'lead_p85', 'within_norm'] as const;
+export type Ranking = (typeof RANKINGS)[number];
+
+export interface Ranked<T> {
+	touchpoint: T;
+	figures: Figures;
+	/** The place, 1 = worst. */
+	place: number;
+}
+
+/**
+ * Touchpoints with cases, worst first by one figure: the highest repeat rate; the p85 lead time
+ * furthest over its norm (touchpoints without a norm in the same unit after those with one, by
+ * their p85); the lowest share within norm. Touchpoints without that figure are left out.
+ */
+export function rankTouchpoints<T extends { id: string; name: string; data: TouchpointData }>(
+	touchpoints: T[],
+	by: Ranking
+): Ranked<T>[] {
+	const key = (f: Figures): [number, number] | null => {
+		if (by === 'repeat_rate') return f.repeatRate === null ? null : [0, -f.repeatRate];
+		if (by === 'within_norm') return f.withinNorm === null ? null : [0, f.withinNorm];
+		if (f.leadP85 === null) return null;
+		return f.norm && f.norm.unit === f.unit ? [0, -f.leadP85 / f.norm.days] : [1, -f.leadP85];
+	};
+	return touchpoints
+		.flatMap((t) => {
+			if (t.data.kind !== 'figures' || t.data.figures.cases === 0) return [];
+			const k = key(t.data.figures);
+			return k ? [{ touchpoint: t, figures: t.data.figures, k }] : [];
+		})
+		.sort(
+			(a, b) =>
+				a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.touchpoint.name.localeCompare(b.touchpoint.name)
+		)
+		.map(({ touchpoint, figures }, i) => ({ touchpoint, figures, place: i + 1 }));
+}

@@ -56,48 +56,110 @@ const emptyToNull = (v: unknown) => (v === '' || v === undefined ? null : v);
 /** A category or touchpoint from a select; empty means none. */
 const scopeId = z.preprocess(emptyToNull, z.uuid({ error: 'cycle_scope_unknown' }).nullable());
 
-export const createCycleSchema = z.object({
-	title: requiredText(200),
-	problem: requiredText(4000)
-});
-export type CreateCycleInput = z.infer<typeof createCycleSchema>;
+/** A money amount in euros, with a Dutch decimal comma or a point; empty means unknown. */
+const optionalAmount = z.preprocess(
+	(v) => (v === '' || v === undefined ? null : typeof v === 'string' ? v.replace(',', '.') : v),
+	z.coerce
+		.number({ error: 'number' })
+		.min(0, { error: 'out_of_range' })
+		.max(1e10 - 1, { error: 'out_of_range' })
+		.nullable()
+);
 
-export const cycleSchema = z
+const metric = z.enum(METRICS, { error: 'invalid_choice' });
+const better = z.enum(BETTER_DIRECTIONS, { error: 'invalid_choice' });
+const scopeChannel = z.preprocess(
+	emptyToNull,
+	plainText().trim().min(1).max(100, { error: 'too_long' }).nullable()
+);
+
+/**
+ * A new cycle: a title and the problem, and what the plan starts from when it is started from a
+ * figure (the metric, its better direction, the scope and a baseline window).
+ */
+export const createCycleSchema = z
 	.object({
 		title: requiredText(200),
-		problem: optionalText(4000),
-		hypothesis: optionalText(4000),
-		metric: z.enum(METRICS, { error: 'invalid_choice' }),
-		better: z.enum(BETTER_DIRECTIONS, { error: 'invalid_choice' }),
-		// the scope: any of a category, a touchpoint (its mapped categories) and a report channel
-		// (as the source writes it); each one set narrows the cases further
+		problem: requiredText(4000),
+		metric: metric.default('repeat_rate'),
+		better: better.default('lower'),
 		scopeCategoryId: scopeId,
 		scopeTouchpointId: scopeId,
-		scopeChannel: z.preprocess(
-			emptyToNull,
-			plainText().trim().min(1).max(100, { error: 'too_long' }).nullable()
-		),
+		scopeChannel,
 		baselineFrom: optionalDate,
-		baselineTo: optionalDate,
-		changeDate: optionalDate,
-		testFrom: optionalDate,
-		testTo: optionalDate,
-		nextStep: optionalText(1000),
-		learnings: optionalText(4000)
+		baselineTo: optionalDate
 	})
 	.superRefine((v, ctx) => {
-		// ISO dates compare as strings; a date that is not one has its own message already.
-		const rule = (earlier: unknown, later: unknown, strict: boolean, path: string, key: string) => {
-			if (!isSaneDay(earlier) || !isSaneDay(later)) return;
-			if (strict ? earlier < later : earlier <= later) return;
-			ctx.addIssue({ code: 'custom', path: [path], message: key });
-		};
-		rule(v.baselineFrom, v.baselineTo, true, 'baselineTo', 'cycle_baseline_order');
-		rule(v.baselineTo, v.changeDate, false, 'changeDate', 'cycle_change_after_baseline');
-		rule(v.changeDate, v.testFrom, false, 'testFrom', 'cycle_test_after_change');
-		rule(v.testFrom, v.testTo, true, 'testTo', 'cycle_test_order');
+		if (
+			isSaneDay(v.baselineFrom) &&
+			isSaneDay(v.baselineTo) &&
+			v.baselineFrom >= v.baselineTo
+		)
+			ctx.addIssue({ code: 'custom', path: ['baselineTo'], message: 'cycle_baseline_order' });
 	});
+export type CreateCycleInput = z.output<typeof createCycleSchema>;
+
+/**
+ * "Start een verbetercyclus hier": what a figure hands to the new-cycle page in its address
+ * (`?touchpoint=…&metric=…`). Anything that is not one of these is left out, never an error.
+ */
+export const cycleStartSchema = z.object({
+	touchpoint: z.uuid().optional().catch(undefined),
+	category: z.uuid().optional().catch(undefined),
+	channel: plainText().trim().min(1).max(100).optional().catch(undefined),
+	metric: metric.optional().catch(undefined)
+});
+export type CycleStart = z.output<typeof cycleStartSchema>;
+
+const planShape = z.object({
+	title: requiredText(200),
+	problem: optionalText(4000),
+	hypothesis: optionalText(4000),
+	metric,
+	better,
+	// the scope: any of a category, a touchpoint (its mapped categories) and a report channel
+	// (as the source writes it); each one set narrows the cases further
+	scopeCategoryId: scopeId,
+	scopeTouchpointId: scopeId,
+	scopeChannel,
+	baselineFrom: optionalDate,
+	baselineTo: optionalDate,
+	changeDate: optionalDate,
+	testFrom: optionalDate,
+	testTo: optionalDate,
+	// what the change costs and whether it touches a boundary of the mandate (the mandate gate)
+	expectedCost: optionalAmount,
+	touchesBoundary: z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean()),
+	boundary: z.preprocess(
+		emptyToNull,
+		plainText().trim().max(1000, { error: 'too_long' }).nullable()
+	),
+	nextStep: optionalText(1000),
+	learnings: optionalText(4000)
+});
+
+function planRules(v: z.output<typeof planShape>, ctx: z.RefinementCtx) {
+	// ISO dates compare as strings; a date that is not one has its own message already.
+	const rule = (earlier: unknown, later: unknown, strict: boolean, path: string, key: string) => {
+		if (!isSaneDay(earlier) || !isSaneDay(later)) return;
+		if (strict ? earlier < later : earlier <= later) return;
+		ctx.addIssue({ code: 'custom', path: [path], message: key });
+	};
+	rule(v.baselineFrom, v.baselineTo, true, 'baselineTo', 'cycle_baseline_order');
+	rule(v.baselineTo, v.changeDate, false, 'changeDate', 'cycle_change_after_baseline');
+	rule(v.changeDate, v.testFrom, false, 'testFrom', 'cycle_test_after_change');
+	rule(v.testFrom, v.testTo, true, 'testTo', 'cycle_test_order');
+	if (v.touchesBoundary && !v.boundary)
+		ctx.addIssue({ code: 'custom', path: ['boundary'], message: 'cycle_boundary_named' });
+}
+
+export const cycleSchema = planShape.superRefine(planRules);
 export type CycleInput = z.output<typeof cycleSchema>;
+
+/** A correction of a finished (frozen) cycle's plan: the plan and why it is corrected. */
+export const correctionSchema = planShape
+	.extend({ correction: requiredText(2000) })
+	.superRefine(planRules);
 
 /** "start test" and the other status buttons. `right` is the covering decision right, if any. */
 export const statusSchema = z.object({

@@ -16,6 +16,7 @@ import type { EvaluationInput } from '$lib/schemas/evaluations';
 import * as cycles from './cycles';
 import type { ActiveCycle, DecidedRequest, OpenRequest, StagnantCycle } from './cycles';
 import { db, type Claims, type Queryable } from './db';
+import { teamEffects, type EffectBrief } from './figures/cycle-effect';
 import { teamHeadlines, type TeamHeadlines } from './figures/headlines';
 import { today } from './figures/period';
 import { unreviewedIdeas, type IdeaSummary } from './ideas';
@@ -140,6 +141,8 @@ export interface EvaluationRow {
 	nextStep: string;
 	nextOn: string;
 	coachName: string | null;
+	/** The cycles' effects as they stood when the evaluation was recorded. */
+	effects: EffectBrief[];
 }
 
 export interface CoachTeamPage {
@@ -149,6 +152,8 @@ export interface CoachTeamPage {
 	decided: DecidedRequest[];
 	/** Newest first. */
 	evaluations: EvaluationRow[];
+	/** The cycles' effects now: what an evaluation recorded today keeps. */
+	effects: EffectBrief[];
 }
 
 /** How many days back decided requests stay on the team's coach page. */
@@ -184,13 +189,15 @@ export async function teamPage(
 			cycles.decided(tx, teamId, DECIDED_DAYS),
 			tx.query<EvaluationRow>(
 				`select e.id, e.held_on::text as "heldOn", e.results, e.blockers, e.decisions,
-				        e.next_step as "nextStep", e.next_on::text as "nextOn", p.name as "coachName"
+				        e.next_step as "nextStep", e.next_on::text as "nextOn", p.name as "coachName",
+				        e.effects
 				   from evaluation e left join person p on p.id = e.coach_id
 				  where e.team_id = $1
 				  order by e.held_on desc, e.created_at desc`,
 				[teamId]
 			)
 		]);
+		const effects = await teamEffects(tx, teamId, evaluations[0]?.heldOn ?? null);
 		return {
 			ok: true,
 			page: {
@@ -198,7 +205,8 @@ export async function teamPage(
 				team: { ...details, purpose: found.team.purpose, coachName: found.team.coachName },
 				active,
 				decided,
-				evaluations
+				evaluations,
+				effects
 			}
 		} as const;
 	});
@@ -208,7 +216,8 @@ export type RecordError = 'not_found' | 'forbidden' | 'coach_next_after_held';
 
 /**
  * Records an evaluation of a team. Row level security lets only the team's coach or an admin
- * do it; the team's next evaluation is then the date this one sets.
+ * do it; the team's next evaluation is then the date this one sets. The effects of the team's
+ * cycles are computed now and kept with it (the database keeps them as they were).
  */
 export async function recordEvaluation(
 	claims: Claims,
@@ -219,10 +228,16 @@ export async function recordEvaluation(
 	return attempt(() =>
 		db().asUser(claims, async (tx) => {
 			if (!(await teams.get(tx, teamId))) refuse('not_found');
+			const [last] = await tx.query<{ heldOn: string }>(
+				`select held_on::text as "heldOn" from evaluation where team_id = $1
+				  order by held_on desc, created_at desc limit 1`,
+				[teamId]
+			);
+			const effects = await teamEffects(tx, teamId, last?.heldOn ?? null);
 			const [row] = await tx.query<{ id: string }>(
 				`insert into evaluation (org_id, team_id, held_on, results, blockers, decisions,
-				   next_step, next_on)
-				 values ((select private.org_id()), $1, $2, $3, $4, $5, $6, $7) returning id`,
+				   next_step, next_on, effects)
+				 values ((select private.org_id()), $1, $2, $3, $4, $5, $6, $7, $8::jsonb) returning id`,
 				[
 					teamId,
 					input.held_on,
@@ -230,7 +245,8 @@ export async function recordEvaluation(
 					input.blockers,
 					input.decisions,
 					input.next_step,
-					input.next_on
+					input.next_on,
+					JSON.stringify(effects)
 				]
 			);
 			return { id: row.id };

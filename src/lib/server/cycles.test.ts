@@ -40,6 +40,9 @@ function plan(overrides: Partial<CycleInput> = {}): CycleInput {
 		changeDate: null,
 		testFrom: null,
 		testTo: null,
+		expectedCost: null,
+		touchesBoundary: false,
+		boundary: null,
 		nextStep: '',
 		learnings: '',
 		...overrides
@@ -238,7 +241,7 @@ forEachDriver('improvement cycles', (t) => {
 		});
 		expect(await cycles.setStatus(coach, id, 'test')).toEqual({
 			ok: false,
-			error: 'cycle_outside_mandate'
+			error: 'cycle_request_pending'
 		});
 		expect(await cycles.decideRequest(a.admin.claims, raised.id, false, 'Nee')).toEqual({
 			ok: true
@@ -286,7 +289,7 @@ forEachDriver('improvement cycles', (t) => {
 		});
 		expect(await cycles.setStatus(kim.claims, id, 'test')).toEqual({
 			ok: false,
-			error: 'cycle_outside_mandate'
+			error: 'cycle_request_declined'
 		});
 
 		// a new request, approved: now the test may start without a decision right
@@ -428,6 +431,132 @@ forEachDriver('improvement cycles', (t) => {
 		});
 		const { trail } = await cycles.details(kim.claims, (await cycles.get(kim.claims, teamId, id))!);
 		expect(trail.at(-1)?.changes).toMatchObject({ rebased_on: WINDOWS.changeDate });
+	});
+
+	it('holds the mandate gate: a cost over the budget waits for the coach, who sees the cycle', async () => {
+		const id = await plannedCycle('Zaterdagronde');
+		const costly = plan({ title: 'Zaterdagronde', ...WINDOWS, expectedCost: 7500 });
+		expect(await cycles.update(kim.claims, id, costly)).toEqual({ ok: true });
+		expect(await cycles.setStatus(kim.claims, id, 'test', 'Werkinstructies KCC wijzigen')).toEqual({
+			ok: false,
+			error: 'cycle_over_budget'
+		});
+		const raised = await cycles.raiseRequest(kim.claims, id, 'Mag de zaterdagronde?');
+		if (!raised.ok) throw new Error(raised.error);
+		expect(await cycles.setStatus(kim.claims, id, 'test', 'Werkinstructies KCC wijzigen')).toEqual({
+			ok: false,
+			error: 'cycle_request_pending'
+		});
+		expect(await cycles.openRequests(coach, [teamId])).toContainEqual(
+			expect.objectContaining({ cycleId: id, cycleStatus: 'plan', expectedCost: 7500 })
+		);
+		expect(await cycles.decideRequest(coach, raised.id, true, 'Akkoord')).toEqual({ ok: true });
+		expect(await cycles.setStatus(kim.claims, id, 'test')).toEqual({ ok: true });
+
+		const bounded = await plannedCycle('Extra chauffeur');
+		const touching = plan({ title: 'Extra chauffeur', ...WINDOWS, touchesBoundary: true });
+		expect(await cycles.update(kim.claims, bounded, touching)).toEqual({
+			ok: false,
+			error: 'cycle_boundary_named'
+		});
+		touching.boundary = 'Geen extra personeel';
+		expect(await cycles.update(kim.claims, bounded, touching)).toEqual({ ok: true });
+		expect(
+			await cycles.setStatus(kim.claims, bounded, 'test', 'Werkinstructies KCC wijzigen')
+		).toEqual({ ok: false, error: 'cycle_touches_boundary' });
+	});
+
+	it('freezes an adopted cycle: no edits, only a correction with a new reason, in the trail', async () => {
+		const id = await plannedCycle('Afgerond');
+		expect(await cycles.setStatus(kim.claims, id, 'test', 'Werkinstructies KCC wijzigen')).toEqual({
+			ok: true
+		});
+		expect(await cycles.setStatus(kim.claims, id, 'evaluate')).toEqual({ ok: true });
+		expect(await cycles.setStatus(kim.claims, id, 'adopted')).toEqual({ ok: true });
+
+		const rewritten = plan({ title: 'Afgerond', ...WINDOWS, changeDate: '2025-11-10' });
+		expect(await cycles.update(kim.claims, id, rewritten)).toEqual({
+			ok: false,
+			error: 'cycle_frozen'
+		});
+		expect(
+			await cycles.addAction(kim.claims, id, { who: 'Kim', what: 'Later', dueOn: null })
+		).toEqual({ ok: false, error: 'cycle_frozen' });
+		const fixed = plan({ title: 'Afgerond', ...WINDOWS, learnings: 'Werkt.' });
+		expect(await cycles.update(kim.claims, id, fixed, 'Lessen aangevuld')).toEqual({ ok: true });
+		expect(await cycles.update(kim.claims, id, fixed, 'Lessen aangevuld')).toEqual({
+			ok: false,
+			error: 'cycle_correction_repeated'
+		});
+		const cycle = (await cycles.get(kim.claims, teamId, id))!;
+		expect(cycle).toMatchObject({ learnings: 'Werkt.', correction: 'Lessen aangevuld' });
+		const { trail } = await cycles.details(kim.claims, cycle);
+		expect(trail.at(-1)?.changes).toEqual({ learnings: 'Werkt.', correction: 'Lessen aangevuld' });
+	});
+
+	it('drafts a cycle from a touchpoint: scope, metric, its direction and 13 weeks of baseline', async () => {
+		const touchpointId = await t().db.asService(async (tx) => {
+			const one = async (sql: string, params: unknown[]) =>
+				(await tx.query<{ id: string }>(sql, params))[0].id;
+			const journey = await one(
+				`insert into journey (org_id, team_id, name) values ($1, $2, 'Container') returning id`,
+				[a.id, teamId]
+			);
+			const stage = await one(
+				`insert into stage (org_id, journey_id, position, name) values ($1, $2, 0, 'Melden') returning id`,
+				[a.id, journey]
+			);
+			const tp = await one(
+				`insert into touchpoint (org_id, journey_id, stage_id, position, name)
+				 values ($1, $2, $3, 0, 'Melding via KCC') returning id`,
+				[a.id, journey, stage]
+			);
+			await tx.query(
+				`insert into touchpoint_category (touchpoint_id, org_id, category_id) values ($1, $2, $3)`,
+				[tp, a.id, categoryId]
+			);
+			return tp;
+		});
+		const draft = await cycles.draftFrom(kim.claims, teamId, {
+			touchpoint: touchpointId,
+			metric: 'within_norm'
+		});
+		expect(draft).toMatchObject({
+			title: 'Melding via KCC',
+			metric: 'within_norm',
+			better: 'higher',
+			scopeTouchpointId: touchpointId,
+			touchpoint: { id: touchpointId, categories: ['Container niet geleegd'] }
+		});
+		const days = (Date.parse(draft.baselineTo!) - Date.parse(draft.baselineFrom!)) / 86_400_000;
+		expect(days).toBe(13 * 7 - 1);
+		expect(new Date(`${draft.baselineFrom}T00:00:00Z`).getUTCDay()).toBe(1); // a Monday
+		// a touchpoint of another team is not this team's scope
+		expect(
+			(await cycles.draftFrom(other.claims, otherTeamId, { touchpoint: touchpointId }))
+				.scopeTouchpointId
+		).toBeNull();
+
+		const created = await cycles.create(kim.claims, teamId, {
+			title: draft.title,
+			problem: 'Te veel herhaalmeldingen',
+			metric: draft.metric,
+			better: draft.better,
+			scopeTouchpointId: touchpointId,
+			baselineFrom: draft.baselineFrom,
+			baselineTo: draft.baselineTo
+		});
+		if (!created.ok) throw new Error(created.error);
+		expect(await cycles.onTouchpoints(kim.claims, teamId)).toContainEqual(
+			expect.objectContaining({ id: created.id, touchpointId, status: 'idea' })
+		);
+		expect(
+			await cycles.create(other.claims, otherTeamId, {
+				title: 'Elders',
+				problem: 'x',
+				scopeTouchpointId: touchpointId
+			})
+		).toEqual({ ok: false, error: 'cycle_scope_unknown' });
 	});
 
 	it('keeps actions: add, complete, remove', async () => {

@@ -4,21 +4,26 @@
  *
  * Everything runs as the signed-in user, so row level security decides: the organisation reads
  * every team's cycles; the team's members, its coach and admins change them; only the coach or
- * an admin decides a request. The database refuses a test without windows or without mandate
- * cover (private.improvement_cycle_check); this module checks the same first, so the user hears
- * which one, and translates the database's refusal as a fallback.
+ * an admin decides a request. The database holds the mandate gate (private.improvement_cycle_check,
+ * 20261204060000_mandate_gate.sql): no test without windows; none on a self-declared right while
+ * the latest decision request is open or declined; a cost over the budget limit or a change that
+ * touches a boundary only with an approved request. It also freezes adopted, adapted and
+ * abandoned cycles: their plan changes only as a correction with a reason. This module names the
+ * refusal the database gives, so the user hears which rule stopped them.
  */
 import { db, type Claims, type Queryable } from './db';
 import { sqlState } from './db/errors';
 import { attempt, refuse, refused, type DbRefusal, type Result } from './result';
+import { lastWeeks } from './figures/period';
 import { mandateInForce, memberNames, type Mandate } from './teams';
 import type { Better } from '$lib/metrics/spc';
-import type { Metric } from '$lib/metrics/series';
+import { BETTER, type Metric } from '$lib/metrics/series';
 import {
 	NEXT_STATUS,
 	type ActionInput,
 	type CreateCycleInput,
 	type CycleInput,
+	type CycleStart,
 	type CycleStatus,
 	type RequestStatus
 } from '$lib/schemas/cycles';
@@ -39,6 +44,13 @@ export type CycleError =
 	| 'cycle_request_decided'
 	| 'cycle_request_open'
 	| 'cycle_rebase_needs_adoption'
+	| 'cycle_request_pending'
+	| 'cycle_request_declined'
+	| 'cycle_over_budget'
+	| 'cycle_touches_boundary'
+	| 'cycle_boundary_named'
+	| 'cycle_frozen'
+	| 'cycle_correction_repeated'
 	| 'too_long'
 	| 'date_out_of_range';
 
@@ -59,7 +71,13 @@ function cycleRefusal(e: unknown, kind: DbRefusal | undefined): CycleError | und
 		'cycle_baseline_order',
 		'cycle_change_after_baseline',
 		'cycle_test_after_change',
-		'cycle_test_order'
+		'cycle_test_order',
+		'cycle_request_pending',
+		'cycle_request_declined',
+		'cycle_over_budget',
+		'cycle_touches_boundary',
+		'cycle_boundary_named',
+		'cycle_frozen'
 	];
 	// P0001 from the trigger carries the key as its message; a check violation (23514) names
 	// its constraint in the message on both drivers.
@@ -107,6 +125,14 @@ export interface Cycle {
 	mandateId: string | null;
 	mandateVersion: number | null;
 	mandateRight: string | null;
+	/** Expected cost in euros (null: not given) and the mandate boundary the change touches. */
+	expectedCost: number | null;
+	touchesBoundary: boolean;
+	boundary: string | null;
+	/** The reason of the latest correction (finished cycles only). */
+	correction: string | null;
+	/** The journey of the scope's touchpoint (the cycle links back to it). */
+	scopeJourneyId: string | null;
 	rebasedOn: string | null;
 	rebasedByName: string | null;
 	nextStep: string;
@@ -155,6 +181,11 @@ export interface OpenRequest {
 	requestedAt: Date;
 	/** Whether the signed-in user (the team's coach or an admin) may decide it. */
 	canDecide: boolean;
+	/** The cycle as it stands now, for the decision. */
+	cycleStatus: CycleStatus;
+	expectedCost: number | null;
+	boundary: string | null;
+	budgetLimit: number | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -183,7 +214,9 @@ const CYCLE_COLUMNS = `c.id, c.team_id as "teamId", c.title, c.status, c.problem
 	c.scope_channel as "scopeChannel", c.baseline_from as "baselineFrom",
 	c.baseline_to as "baselineTo", c.change_date as "changeDate", c.test_from as "testFrom",
 	c.test_to as "testTo", c.mandate_id as "mandateId", m.version as "mandateVersion",
-	c.mandate_right as "mandateRight", c.rebased_on as "rebasedOn", rb.name as "rebasedByName",
+	c.mandate_right as "mandateRight", c.expected_cost::float8 as "expectedCost",
+	c.touches_boundary as "touchesBoundary", c.boundary, c.correction,
+	tp.journey_id as "scopeJourneyId", c.rebased_on as "rebasedOn", rb.name as "rebasedByName",
 	c.next_step as "nextStep", c.learnings, cb.name as "createdByName",
 	c.created_at as "createdAt", c.updated_at as "updatedAt"`;
 
@@ -258,7 +291,7 @@ function requestsOf(tx: Queryable, cycleId: string) {
 
 export interface ScopeChoices {
 	categories: { id: string; name: string }[];
-	touchpoints: { id: string; name: string; journey: string }[];
+	touchpoints: { id: string; name: string; journey: string; journeyId: string }[];
 	/** Report channels as the sources write them. */
 	channels: string[];
 }
@@ -271,8 +304,8 @@ export interface ScopeChoices {
 async function scopeChoices(tx: Queryable, teamId: string): Promise<ScopeChoices> {
 	const [categories, touchpoints, channels] = await Promise.all([
 		tx.query<{ id: string; name: string }>('select id, name from category order by lower(name)'),
-		tx.query<{ id: string; name: string; journey: string }>(
-			`select t.id, t.name, j.name as journey
+		tx.query<{ id: string; name: string; journey: string; journeyId: string }>(
+			`select t.id, t.name, j.name as journey, j.id as "journeyId"
 			   from touchpoint t join journey j on j.id = t.journey_id
 			  where j.team_id = $1
 			    and exists (select 1 from touchpoint_category tc where tc.touchpoint_id = t.id)
@@ -315,22 +348,142 @@ function change<T extends object = object>(
 	return attempt(() => db().asUser(claims, work), cycleRefusal);
 }
 
-/** A new cycle of the team, status idea. */
+/** A new cycle of the team, status idea, with what its plan starts from. */
 export async function create(
 	claims: Claims,
 	teamId: string,
-	input: CreateCycleInput
+	given: Pick<CreateCycleInput, 'title' | 'problem'> & Partial<CreateCycleInput>
 ): Promise<Result<{ id: string }, CycleError>> {
 	if (!isUuid(teamId)) return refused('not_found');
+	const input: CreateCycleInput = {
+		metric: 'repeat_rate',
+		better: 'lower',
+		scopeCategoryId: null,
+		scopeTouchpointId: null,
+		scopeChannel: null,
+		baselineFrom: null,
+		baselineTo: null,
+		...given
+	};
 	return change(claims, async (tx) => {
+		if (input.scopeTouchpointId && !(await teamTouchpoint(tx, teamId, input.scopeTouchpointId)))
+			return stop('cycle_scope_unknown');
 		const rows = await tx.query<{ id: string }>(
-			`insert into improvement_cycle (org_id, team_id, title, problem)
-			 select t.org_id, t.id, $2, $3 from team t where t.id = $1
+			`insert into improvement_cycle (org_id, team_id, title, problem, metric, better,
+			   scope_category_id, scope_touchpoint_id, scope_channel, baseline_from, baseline_to)
+			 select t.org_id, t.id, $2, $3, $4, $5, $6, $7, $8, $9, $10 from team t where t.id = $1
 			 returning id`,
-			[teamId, input.title, input.problem]
+			[
+				teamId,
+				input.title,
+				input.problem,
+				input.metric,
+				input.better,
+				input.scopeCategoryId,
+				input.scopeTouchpointId,
+				input.scopeChannel,
+				input.baselineFrom,
+				input.baselineTo
+			]
 		);
 		return rows.length ? { id: rows[0].id } : stop('not_found');
 	});
+}
+
+/** Whether a touchpoint lies on one of the team's journeys. */
+async function teamTouchpoint(tx: Queryable, teamId: string, touchpointId: string) {
+	const [own] = await tx.query(
+		`select 1 from touchpoint t join journey j on j.id = t.journey_id
+		  where t.id = $1 and j.team_id = $2`,
+		[touchpointId, teamId]
+	);
+	return !!own;
+}
+
+/** Weeks of the default baseline of a cycle started from a figure. */
+export const START_BASELINE_WEEKS = 13;
+
+export interface CycleDraft {
+	title: string;
+	metric: Metric;
+	better: Better;
+	scopeCategoryId: string | null;
+	scopeTouchpointId: string | null;
+	scopeChannel: string | null;
+	baselineFrom: string | null;
+	baselineTo: string | null;
+	/** The touchpoint and the journey it lies on, when the cycle starts from one. */
+	touchpoint: { id: string; name: string; journeyId: string; categories: string[] } | null;
+	scopes: ScopeChoices;
+}
+
+/**
+ * "Start een verbetercyclus hier": the plan a cycle starts from when it is started from a figure
+ * — the scope (a touchpoint of the team, a category, a channel), the metric with its better
+ * direction, and the last 13 complete weeks as baseline. What does not belong to the team is
+ * left out.
+ */
+export function draftFrom(claims: Claims, teamId: string, start: CycleStart): Promise<CycleDraft> {
+	return db().asUser(claims, async (tx) => {
+		const [scopes, period] = await Promise.all([
+			scopeChoices(tx, teamId),
+			lastWeeks(tx, START_BASELINE_WEEKS)
+		]);
+		const tp = scopes.touchpoints.find((t) => t.id === start.touchpoint) ?? null;
+		const categories = tp
+			? await tx.query<{ name: string }>(
+					`select c.name from touchpoint_category tc join category c on c.id = tc.category_id
+					  where tc.touchpoint_id = $1 order by lower(c.name)`,
+					[tp.id]
+				)
+			: [];
+		const category = scopes.categories.find((c) => c.id === start.category) ?? null;
+		const channel = scopes.channels.find((c) => c === start.channel) ?? null;
+		const metric = start.metric ?? 'repeat_rate';
+		return {
+			title: tp?.name ?? category?.name ?? '',
+			metric,
+			better: BETTER[metric],
+			scopeCategoryId: category?.id ?? null,
+			scopeTouchpointId: tp?.id ?? null,
+			scopeChannel: channel,
+			baselineFrom: period?.firstDay ?? null,
+			baselineTo: period?.lastDay ?? null,
+			touchpoint: tp
+				? {
+						id: tp.id,
+						name: tp.name,
+						journeyId: tp.journeyId,
+						categories: categories.map((c) => c.name)
+					}
+				: null,
+			scopes
+		};
+	});
+}
+
+export interface TouchpointCycle {
+	id: string;
+	title: string;
+	status: CycleStatus;
+	nextStep: string;
+	touchpointId: string;
+}
+
+/** The team's unfinished cycles on its touchpoints, for the journey map's cards. */
+export function onTouchpoints(claims: Claims, teamId: string): Promise<TouchpointCycle[]> {
+	if (!isUuid(teamId)) return Promise.resolve([]);
+	return db().asUser(claims, (tx) =>
+		tx.query<TouchpointCycle>(
+			`select id, title, status, next_step as "nextStep", scope_touchpoint_id as "touchpointId"
+			   from improvement_cycle
+			  where team_id = $1 and scope_touchpoint_id is not null
+			    and status in ('idea', 'plan', 'test', 'evaluate')
+			  order by array_position(array['evaluate', 'test', 'plan', 'idea']::cycle_status[], status),
+			           updated_at desc`,
+			[teamId]
+		)
+	);
 }
 
 /**
@@ -459,11 +612,16 @@ export function decided(tx: Queryable, teamId: string, days: number): Promise<De
 	);
 }
 
-/** Changes the plan: texts, metric and scope, windows, next step and learnings. */
+/**
+ * Changes the plan: texts, metric and scope, windows, cost and boundary, next step and
+ * learnings. A finished cycle's plan changes only as a correction: `correction` is its reason
+ * (a new one each time), recorded in the audit trail with the change.
+ */
 export async function update(
 	claims: Claims,
 	cycleId: string,
-	input: CycleInput
+	input: CycleInput,
+	correction: string | null = null
 ): Promise<Result<object, CycleError>> {
 	if (!isUuid(cycleId)) return refused('not_found');
 	return change(claims, async (tx) => {
@@ -477,11 +635,20 @@ export async function update(
 			);
 			if (!own) return stop('cycle_scope_unknown');
 		}
+		if (correction !== null) {
+			const [same] = await tx.query(
+				'select 1 from improvement_cycle where id = $1 and correction = $2',
+				[cycleId, correction]
+			);
+			if (same) return stop('cycle_correction_repeated');
+		}
 		const rows = await tx.query(
 			`update improvement_cycle set title = $2, problem = $3, hypothesis = $4, metric = $5,
 			        better = $6, scope_category_id = $7, scope_touchpoint_id = $8,
 			        scope_channel = $9, baseline_from = $10, baseline_to = $11, change_date = $12,
-			        test_from = $13, test_to = $14, next_step = $15, learnings = $16
+			        test_from = $13, test_to = $14, next_step = $15, learnings = $16,
+			        expected_cost = $17, touches_boundary = $18,
+			        boundary = case when $18 then $19 end, correction = coalesce($20, correction)
 			  where id = $1 returning id`,
 			[
 				cycleId,
@@ -499,7 +666,11 @@ export async function update(
 				input.testFrom,
 				input.testTo,
 				input.nextStep,
-				input.learnings
+				input.learnings,
+				input.expectedCost,
+				input.touchesBoundary,
+				input.boundary,
+				correction
 			]
 		);
 		return rows.length ? {} : await missingOrForbidden(tx, cycleId);
@@ -515,10 +686,11 @@ async function missingOrForbidden(tx: Queryable, cycleId: string): Promise<never
 const WINDOWS = ['baselineFrom', 'baselineTo', 'changeDate', 'testFrom', 'testTo'] as const;
 
 /**
- * Moves the cycle to its next status (see NEXT_STATUS). Going to test runs the mandate check:
- * `right` must be a decision right of the team's current approved mandate, unless the coach has
- * approved a decision request for this cycle. The cycle must still be in `from` (so two people
- * pressing buttons at once do not skip a step).
+ * Moves the cycle to its next status (see NEXT_STATUS). Going to test runs the mandate gate:
+ * `right` must be a decision right of the team's current approved mandate, and the database
+ * decides the rest (an open or declined request, the budget limit, a boundary: see the module
+ * comment). The cycle must still be in its status (so two people pressing buttons at once do
+ * not skip a step).
  */
 export async function setStatus(
 	claims: Claims,
@@ -536,21 +708,11 @@ export async function setStatus(
 		let mandateRight: string | null = cycle.mandateRight;
 		if (to === 'test') {
 			if (WINDOWS.some((w) => !cycle[w])) return stop('cycle_windows_missing');
-			const [approved] = await tx.query(
-				`select 1 from decision_request where cycle_id = $1 and status = 'approved'`,
-				[cycleId]
-			);
 			const mandate = await mandateInForce(tx, cycle.teamId);
-			if (right) {
-				if (!mandate || !mandate.decisionRights.includes(right)) return stop('cycle_right_unknown');
-				mandateId = mandate.id;
-				mandateRight = right;
-			} else if (!approved) {
-				return stop('cycle_outside_mandate');
-			} else {
-				mandateId = null;
-				mandateRight = null;
-			}
+			if (right && (!mandate || !mandate.decisionRights.includes(right)))
+				return stop('cycle_right_unknown');
+			mandateId = right ? mandate!.id : null;
+			mandateRight = right;
 		}
 		const rows = await tx.query(
 			`update improvement_cycle set status = $3, mandate_id = $4, mandate_right = $5
@@ -704,7 +866,12 @@ export function openRequests(claims: Claims, teamIds?: readonly string[]): Promi
 		tx.query<OpenRequest>(
 			`select d.id, c.id as "cycleId", c.title as "cycleTitle", t.id as "teamId",
 			        t.name as "teamName", d.question, rq.name as "requestedByName",
-			        d.requested_at as "requestedAt", private.is_team_coach(t.id) as "canDecide"
+			        d.requested_at as "requestedAt", private.is_team_coach(t.id) as "canDecide",
+			        c.status as "cycleStatus", c.expected_cost::float8 as "expectedCost",
+			        case when c.touches_boundary then c.boundary end as boundary,
+			        (select m.budget_limit::float8 from mandate m
+			          where m.team_id = t.id and m.approved_on is not null
+			          order by m.version desc limit 1) as "budgetLimit"
 			   from decision_request d
 			   join improvement_cycle c on c.id = d.cycle_id
 			   join team t on t.id = c.team_id

@@ -93,6 +93,9 @@ const STATUS: Record<string, number> = {
 	cannot_move: 409,
 	// someone decided the request meanwhile
 	cycle_request_decided: 409,
+	// a finished cycle's plan is fixed; a request is still with the coach
+	cycle_frozen: 409,
+	cycle_request_pending: 409,
 	// an idea's id made on the phone that is somebody else's, or sent for somebody else
 	idea_id_taken: 409,
 	idea_wrong_person: 409,

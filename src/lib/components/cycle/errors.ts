@@ -16,5 +16,12 @@ export const cycleErrors: ErrorTexts = {
 	cycle_request_decided: m.cycle_err_request_decided,
 	cycle_request_open: m.cycle_err_request_open,
 	cycle_rebase_needs_adoption: m.cycle_err_rebase_needs_adoption,
-	cycle_date_invalid: m.cycle_err_date_invalid
+	cycle_date_invalid: m.cycle_err_date_invalid,
+	cycle_request_pending: m.cycle_err_request_pending,
+	cycle_request_declined: m.cycle_err_request_declined,
+	cycle_over_budget: m.cycle_err_over_budget,
+	cycle_touches_boundary: m.cycle_err_touches_boundary,
+	cycle_boundary_named: m.cycle_err_boundary_named,
+	cycle_frozen: m.cycle_err_frozen,
+	cycle_correction_repeated: m.cycle_err_correction_repeated
 };

@@ -365,6 +365,7 @@ export async function seedDemoTeams(tx: Queryable, orgId: string) {
 		touchpoint?: string;
 		windows?: [string, string, string, string, string];
 		mandateRight?: string;
+		expectedCost?: number;
 		nextStep: string;
 		learnings?: string;
 		createdAt: string;
@@ -374,9 +375,9 @@ export async function seedDemoTeams(tx: Queryable, orgId: string) {
 			`insert into public.improvement_cycle (org_id, team_id, title, status, problem, hypothesis,
 			   metric, better, scope_category_id, scope_touchpoint_id, baseline_from, baseline_to,
 			   change_date, test_from, test_to, mandate_id, mandate_right, next_step, learnings,
-			   created_by, created_at)
+			   created_by, created_at, expected_cost)
 			 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-			   $19, $20, $21) returning id`,
+			   $19, $20, $21, $22) returning id`,
 			[
 				orgId,
 				waste,
@@ -394,7 +395,8 @@ export async function seedDemoTeams(tx: Queryable, orgId: string) {
 				c.nextStep,
 				c.learnings ?? '',
 				person('kim'),
-				c.createdAt
+				c.createdAt,
+				c.expectedCost ?? null
 			]
 		);
 		updatedAt.push([row.id, c.updatedAt]);
@@ -429,6 +431,7 @@ export async function seedDemoTeams(tx: Queryable, orgId: string) {
 		better: 'lower',
 		category: 'Grofvuil ophalen',
 		windows: ['2026-05-04', '2026-10-26', '2026-11-30', '2026-11-30', '2027-01-25'],
+		expectedCost: 7500,
 		nextStep: 'Wachten op besluit van de coach over de zaterdagronde.',
 		createdAt: '2026-10-19T10:00:00+02:00',
 		updatedAt: '2026-11-16T15:00:00+01:00'

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { useDb } from '../db';
 import { createOrg, forEachDriver, type Org } from '../db/test-helpers';
+import { recordEvaluation, teamPage } from '../coach';
 import {
 	cycleEffect,
 	effectOf,
@@ -250,5 +251,66 @@ forEachDriver('cycle effect', (t) => {
 	it('reads the cycle through effectOf as a signed-in user', async () => {
 		const e = await effectOf(org.admin.claims, cycleId);
 		expect(e).toMatchObject({ state: 'ok', baseline: [0, 8], changeIndex: 8 });
+	});
+
+	it("keeps each cycle's effect with the coach's evaluation, as it was when recorded", async () => {
+		const { db } = t();
+		const teamId = await db.asService(async (tx) => {
+			const [request] = await tx.query<{ id: string }>(
+				`insert into decision_request (org_id, cycle_id, question) values ($1, $2, 'Mag het?') returning id`,
+				[org.id, cycleId]
+			);
+			await tx.query(
+				`update decision_request set status = 'approved', reason = 'Ja' where id = $1`,
+				[request.id]
+			);
+			const [c] = await tx.query<{ team_id: string }>(
+				`update improvement_cycle set test_from = $2, test_to = $3, status = 'evaluate'
+				  where id = $1 returning team_id`,
+				[cycleId, INPUT.changeDate, INPUT.testTo]
+			);
+			return c.team_id;
+		});
+		const brief = {
+			cycleId,
+			title: 'Terugmelden',
+			status: 'evaluate',
+			metric: 'repeat_rate',
+			unit: 'share',
+			before: expect.closeTo(0.35, 6),
+			after: expect.closeTo(0.15, 6),
+			weeks: 8,
+			signal: 'improvement'
+		};
+		const before = await teamPage(org.admin.claims, teamId);
+		if (!before.ok) throw new Error(before.error);
+		expect(before.page.effects).toEqual([brief]);
+
+		const held = new Date().toISOString().slice(0, 10);
+		const next = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+		const recorded = await recordEvaluation(org.admin.claims, teamId, {
+			held_on: held,
+			next_on: next,
+			results: 'Herhaalmeldingen gehalveerd',
+			blockers: '',
+			decisions: '',
+			next_step: ''
+		});
+		expect(recorded.ok).toBe(true);
+
+		// the data changes afterwards: the repeats after the change are gone
+		await db.asService((tx) =>
+			tx.query(
+				`delete from report where org_id = $1 and external_id like 'c-%' and channel = 'telefoon'
+			          and received_at >= $2`,
+				[org.id, INPUT.changeDate]
+			)
+		);
+		const after = await teamPage(org.admin.claims, teamId);
+		if (!after.ok) throw new Error(after.error);
+		expect(after.page.evaluations[0].effects).toEqual([brief]);
+		expect(await effectOf(org.admin.claims, cycleId)).toMatchObject({
+			beforeAfter: { after: { median: 0 } }
+		});
 	});
 });

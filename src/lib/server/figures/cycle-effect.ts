@@ -253,6 +253,71 @@ const EFFECT_COLUMNS = `id, metric, better, scope_category_id as "scopeCategoryI
 	baseline_from as "baselineFrom", baseline_to as "baselineTo", change_date as "changeDate",
 	test_to as "testTo", rebased_on as "rebasedOn", status`;
 
+/**
+ * A cycle's effect in one line, as numbers (the page words it in the reader's language): the
+ * before/after medians, the weeks after the change and the kind of the headline signal. Kept
+ * with an evaluation as it stood when the coach recorded it.
+ */
+export interface EffectBrief {
+	cycleId: string;
+	title: string;
+	status: CycleStatus;
+	metric: Metric;
+	unit: 'share' | 'days' | 'count';
+	before: number;
+	after: number;
+	weeks: number;
+	signal: SignalKind | null;
+}
+
+/** The brief of a computed effect, or null while there is nothing to compare yet. */
+export function effectBrief(
+	cycle: { id: string; title: string; status: CycleStatus },
+	effect: CycleEffect
+): EffectBrief | null {
+	if (effect.state !== 'ok' || !effect.beforeAfter) return null;
+	const { before, after } = effect.beforeAfter;
+	if (before.median === null || after.median === null || after.weeks === 0) return null;
+	return {
+		cycleId: cycle.id,
+		title: cycle.title,
+		status: cycle.status,
+		metric: effect.metric,
+		unit: effect.unit,
+		before: before.median,
+		after: after.median,
+		weeks: after.weeks,
+		signal: effect.headline?.kind ?? null
+	};
+}
+
+/**
+ * The effects of a team's cycles for its evaluation, in the caller's transaction: the cycles in
+ * test or evaluation, and those finished since `since` (the last evaluation), that have a
+ * before and an after.
+ */
+export async function teamEffects(
+	tx: Queryable,
+	teamId: string,
+	since: string | null
+): Promise<EffectBrief[]> {
+	const rows = await tx.query<EffectInput & { id: string; title: string }>(
+		`select ${EFFECT_COLUMNS}, title from improvement_cycle
+		  where team_id = $1 and change_date is not null
+		    and (status in ('test', 'evaluate')
+		         or (status in ('adopted', 'adapted', 'abandoned')
+		             and ($2::date is null or updated_at >= $2::date)))
+		  order by change_date desc, title`,
+		[teamId, since]
+	);
+	const out: EffectBrief[] = [];
+	for (const row of rows) {
+		const brief = effectBrief(row, await cycleEffect(tx, row));
+		if (brief) out.push(brief);
+	}
+	return out;
+}
+
 /** The effect of one cycle as the signed-in user sees it (null when the cycle is not visible). */
 export async function effectOf(claims: Claims, cycleId: string): Promise<CycleEffect | null> {
 	return db().asUser(claims, async (tx) => {

@@ -6,6 +6,7 @@ import { formOk, parseForm, refusal, signedIn } from '$lib/server/forms';
 import type { Result } from '$lib/server/result';
 import {
 	actionSchema,
+	correctionSchema,
 	cycleSchema,
 	decideSchema,
 	idSchema,
@@ -26,7 +27,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 };
 
 /** Which form answered: the page shows a message next to that one only. */
-type Which = 'plan' | 'status' | 'request' | 'decide' | 'action' | 'rebase';
+type Which = 'plan' | 'correct' | 'status' | 'request' | 'decide' | 'action' | 'rebase';
 
 function answer(
 	which: Which,
@@ -60,7 +61,24 @@ export const actions: Actions = {
 		if (!parsed.ok) return withForm(parsed.failure, 'plan');
 		const result = await cycles.update(signedIn(locals).claims, params.cycle, parsed.data);
 		return answer('plan', parsed.form, result, (e) =>
-			e === 'cycle_scope_unknown' ? 'scopeCategoryId' : DATE_FIELDS[e]
+			e === 'cycle_scope_unknown'
+				? 'scopeCategoryId'
+				: e === 'cycle_boundary_named'
+					? 'boundary'
+					: DATE_FIELDS[e]
+		);
+	},
+	correct: async ({ request, locals, params }) => {
+		const parsed = await parseForm(request, correctionSchema);
+		if (!parsed.ok) return withForm(parsed.failure, 'correct');
+		const { correction, ...plan } = parsed.data;
+		const result = await cycles.update(signedIn(locals).claims, params.cycle, plan, correction);
+		return answer('correct', parsed.form, result, (e) =>
+			e === 'cycle_correction_repeated'
+				? 'correction'
+				: e === 'cycle_scope_unknown'
+					? 'scopeCategoryId'
+					: DATE_FIELDS[e]
 		);
 	},
 	status: async ({ request, locals, params }) => {

@@ -18,6 +18,8 @@ const FIELDS: [string[], () => string][] = [
 	[['baseline_from', 'baseline_to'], m.cycle_field_baseline_window],
 	[['change_date'], m.cycle_field_change],
 	[['test_from', 'test_to'], m.cycle_field_test_window],
+	[['expected_cost'], m.cycle_field_cost],
+	[['touches_boundary', 'boundary'], m.cycle_field_boundary],
 	[['next_step'], m.cycle_field_next_step],
 	[['learnings'], m.cycle_field_learnings]
 ];
@@ -52,6 +54,8 @@ export function trailText(e: TrailEntry): string {
 	const fields = FIELDS.filter(([keys]) => keys.some((k) => k in c && k !== 'metric')).map(
 		([, label]) => label()
 	);
-	if (fields.length) parts.push(m.cycle_trail_changed({ fields: fields.join(', ') }));
+	if ('correction' in c && str(c.correction))
+		parts.push(m.cycle_trail_correction({ fields: fields.join(', '), reason: str(c.correction) }));
+	else if (fields.length) parts.push(m.cycle_trail_changed({ fields: fields.join(', ') }));
 	return parts.join('; ') || m.cycle_trail_changed_other();
 }

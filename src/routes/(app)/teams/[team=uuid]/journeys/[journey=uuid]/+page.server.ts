@@ -1,7 +1,9 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { formOk, parseForm, signedIn } from '$lib/server/forms';
+import * as cycles from '$lib/server/cycles';
 import * as journeys from '$lib/server/journeys';
+import { RANKINGS } from '$lib/journeys/blueprint';
 import {
 	idSchema,
 	journeySchema,
@@ -16,11 +18,13 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { claims } = signedIn(locals);
-	const map = await journeys.get(claims, params.team, params.journey, {
-		weeks: weeksOf(url)
-	});
+	const [map, running] = await Promise.all([
+		journeys.get(claims, params.team, params.journey, { weeks: weeksOf(url) }),
+		cycles.onTouchpoints(claims, params.team)
+	]);
 	if (!map) error(404, 'not_found');
-	return { map };
+	const rank = RANKINGS.find((r) => r === url.searchParams.get('rank')) ?? null;
+	return { map, cycles: running, rank };
 };
 
 const LISTS = ['categories'] as const;
