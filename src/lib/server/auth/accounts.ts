@@ -126,7 +126,8 @@ export async function acceptInvitation(token: string, password: string): Promise
 			[hashToken(token)]
 		);
 		if (!inv) return { ok: false, reason: 'invalid' } as const;
-		// An account nobody is linked to any more (the person was removed) is taken over.
+		// An account nobody is linked to any more (left by a removal before removals deleted the
+		// account too) is taken over.
 		const [existing] = await tx.query<{ id: string; linked: boolean }>(
 			`select u.id, exists (select 1 from public.person p where p.user_id = u.id) as linked
 			   from auth.users u where lower(u.email) = $1`,
