@@ -1,11 +1,12 @@
 // `npm run koers -- <command>`: Koers on the command line, for large files and schedules.
 // Runs with the same configuration as the server (DATABASE_URL or the embedded database).
-import { createReadStream, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../lib/server/config';
+import { ConfigError, loadConfig } from '../lib/server/config';
 import { CsvFile } from '../lib/server/csv-writer';
 import { useDb, type Db } from '../lib/server/db';
+import { backup, BackupError, restore } from '../lib/server/db/backup';
 import { MigrationError } from '../lib/server/db/migrate';
 import {
 	importStream,
@@ -30,6 +31,9 @@ const USAGE = `Usage:
                   [--skip-invalid]
   npm run koers -- metrics [--from <date>] [--to <date>] [--category <name>] [--channel <name>]
                   [--department <name>] [--org <slug>] [--json]
+  npm run koers -- backup <file>       the embedded database into one file (Koers stopped)
+  npm run koers -- restore <file> [--force]
+                  into an empty data folder; --force replaces the database there
 
 Fields for --map: caseId, activity, timestamp, department, resource, lifecycle, received,
 resolved, category, channel, customer, location, status, duplicate, reopened.`;
@@ -292,7 +296,48 @@ function askPassword(prompt: string): Promise<string> {
 	});
 }
 
-const COMMANDS = ['setup', 'import', 'metrics'];
+/**
+ * `koers backup <file>` and `koers restore <file> [--force]`: the embedded database, without
+ * opening it through Koers (a restore must not create or migrate the database it replaces).
+ * The secrets in the data folder are not in the file: they are kept apart from the data.
+ */
+async function runBackupOrRestore(command: 'backup' | 'restore', args: string[]) {
+	const { values, positionals } = parseArgs({
+		args,
+		allowPositionals: true,
+		options: { force: { type: 'boolean' } }
+	});
+	const file = positionals[0];
+	if (!file) throw new UsageError(`Which file? koers ${command} <file>`);
+	const config = loadConfig(process.env);
+	if (config.databaseUrl)
+		throw new Refusal(
+			`koers ${command} is for the embedded database. With DATABASE_URL, use pg_dump and pg_restore (README, "Operating it").`
+		);
+	const pgdata = join(config.dataDir, 'pgdata');
+	const secret = join(config.dataDir, 'pseudonym-secret');
+	if (command === 'backup') {
+		const bytes = await backup(pgdata, file);
+		console.log(`Backed up ${pgdata} to ${file} (${(bytes / 1e6).toFixed(1)} MB).`);
+		if (!config.pseudonymSecret)
+			console.error(
+				`Not in the backup: the secrets in ${config.dataDir}. Keep a copy of ${secret} apart from it: ` +
+					'without it, imports after a restore give customers other keys.'
+			);
+		return 0;
+	}
+	if (values.force && existsSync(pgdata)) console.error(`Replacing the database in ${pgdata}.`);
+	await restore(file, pgdata, values.force);
+	console.log(`Restored ${file} into ${pgdata}. Start Koers as usual.`);
+	if (!config.pseudonymSecret && !existsSync(secret))
+		console.error(
+			`No pseudonym secret in ${config.dataDir}: put back the one the backup was made with ` +
+				'(or set KOERS_PSEUDONYM_SECRET) before the next import.'
+		);
+	return 0;
+}
+
+const COMMANDS = ['setup', 'import', 'metrics', 'backup', 'restore'];
 
 async function main(argv: string[]) {
 	const [command, ...rest] = argv;
@@ -301,6 +346,7 @@ async function main(argv: string[]) {
 		return command ? 0 : 2;
 	}
 	if (!COMMANDS.includes(command)) throw new UsageError(`Unknown command "${command}"`);
+	if (command === 'backup' || command === 'restore') return runBackupOrRestore(command, rest);
 	const { db, pseudonymSecret } = await openConfigured();
 	try {
 		if (command === 'setup') return await runSetup(db, rest);
@@ -321,7 +367,7 @@ main(process.argv.slice(2)).then(
 	},
 	(e) => {
 		if (e instanceof UsageError) console.error(`${e.message}\n\n${USAGE}`);
-		else if (e instanceof Refusal) console.error(e.message);
+		else if (e instanceof Refusal || e instanceof BackupError) console.error(e.message);
 		else if (e instanceof InputError) console.error(`Nothing imported: ${e.message} (${e.key})`);
 		else if (e instanceof ConfigError || e instanceof MigrationError) console.error(e.message);
 		else if ((e as NodeJS.ErrnoException).code === 'ENOENT')

@@ -45,6 +45,7 @@ export function list(claims: Claims): Promise<PersonRow[]> {
 			`select p.id, p.name, p.email, p.role, p.department_id as "departmentId",
 			        d.name as "departmentName", p.user_id is not null as "hasAccount"
 			   from person p left join department d on d.id = p.department_id
+			  where p.erased_at is null
 			  order by lower(p.name)`
 		)
 	);
@@ -112,7 +113,7 @@ export function update(
 				const rows = await tx.query(
 					`update person set name = $2, department_id = $4, role = $5,
 				        email = case when user_id is null then $3 else email end
-				  where id = $1 returning id`,
+				  where id = $1 and erased_at is null returning id`,
 					[id, input.name, input.email, input.departmentId, input.role]
 				);
 				return rows.length ? {} : refuse<PersonError>('not_found');
@@ -125,21 +126,44 @@ export function update(
 export async function reinvite(claims: Claims, id: string): Promise<string | null> {
 	return db().asUser(claims, async (tx) => {
 		const [p] = await tx.query(
-			'select id from person where id = $1 and user_id is null and (select private.is_admin())',
+			`select id from person
+			  where id = $1 and user_id is null and erased_at is null and (select private.is_admin())`,
 			[id]
 		);
 		return p ? newInvitation(tx, id) : null;
 	});
 }
 
-export async function remove(claims: Claims, id: string): Promise<boolean> {
-	const rows = await db().asUser(claims, (tx) =>
-		tx.query('delete from person where id = $1 returning id', [id])
+/**
+ * Removes a person (admins only, never themselves) with their sign-in account. Someone who
+ * appears in the evidence — mandates, decision requests, evaluations, cycles, ideas, imports,
+ * the audit trail — is anonymised instead of deleted, so that evidence stays as it was
+ * (public.remove_person in 20261204070000_person_erasure.sql). Null: no such person to remove.
+ */
+export async function remove(claims: Claims, id: string): Promise<'deleted' | 'anonymised' | null> {
+	const [row] = await db().asUser(claims, (tx) =>
+		tx.query<{ outcome: 'deleted' | 'anonymised' | null }>(
+			'select public.remove_person($1) as outcome',
+			[id]
+		)
 	);
-	return rows.length > 0;
+	return row.outcome;
+}
+
+/**
+ * Everything Koers holds about one person of the organisation (AVG right of access), as one
+ * JSON document; null when the caller is no admin or there is no such person.
+ */
+export async function exportData(claims: Claims, id: string): Promise<object | null> {
+	const [row] = await db().asUser(claims, (tx) =>
+		tx.query<{ data: object | null }>('select public.person_export($1) as data', [id])
+	);
+	return row.data;
 }
 
 /** The organisation's people by name, to choose one from (a journey's owner), in the caller's transaction. */
 export function choices(tx: Queryable): Promise<{ id: string; name: string }[]> {
-	return tx.query<{ id: string; name: string }>('select id, name from person order by lower(name)');
+	return tx.query<{ id: string; name: string }>(
+		'select id, name from person where erased_at is null order by lower(name)'
+	);
 }

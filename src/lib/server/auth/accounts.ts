@@ -73,12 +73,16 @@ export async function signIn(email: string, password: string, ip: string): Promi
 	return { ok: true, user: { id: row.id, email: row.email, orgId: row.org_id ?? undefined } };
 }
 
-/** The account's session version: a session token issued with an older one is refused. */
+/**
+ * The account's session version: a session token issued with an older one is refused. A deleted
+ * account (its person was removed) has -1, which no token carries.
+ */
 export async function sessionVersion(userId: string): Promise<number> {
 	const [row] = await db().asService((tx) =>
 		tx.query<{ version: number }>(
-			`select coalesce((select version from private.session_version where user_id = $1), 0)
-			        as version`,
+			`select case when exists (select 1 from auth.users where id = $1)
+			        then coalesce((select version from private.session_version where user_id = $1), 0)
+			        else -1 end as version`,
 			[userId]
 		)
 	);
@@ -122,7 +126,8 @@ export async function acceptInvitation(token: string, password: string): Promise
 			[hashToken(token)]
 		);
 		if (!inv) return { ok: false, reason: 'invalid' } as const;
-		// An account nobody is linked to any more (the person was removed) is taken over.
+		// An account nobody is linked to any more (left by a removal before removals deleted the
+		// account too) is taken over.
 		const [existing] = await tx.query<{ id: string; linked: boolean }>(
 			`select u.id, exists (select 1 from public.person p where p.user_id = u.id) as linked
 			   from auth.users u where lower(u.email) = $1`,

@@ -129,13 +129,28 @@ forEachDriver('sessions and sign-in throttling', (t) => {
 		expect(await replay(coach)).toBeNull();
 	});
 
-	it('removing a person ends their sessions', async () => {
+	it('removing a person ends their sessions, deleted or anonymised, with their account', async () => {
 		const o = await org();
 		const staff = await signedIn(o.staff);
 		const admin = await signedIn(o.admin);
-		expect(await people.remove(o.admin.claims, o.staff.personId)).toBe(true);
+		expect(await people.remove(o.admin.claims, o.staff.personId)).toBe('deleted');
 		expect(await staff.request()).toBeNull();
+		expect(await replay(staff)).toBeNull();
 		expect(await admin.request()).not.toBeNull();
+		// a coach who recorded an evaluation stays in the evidence, anonymised
+		const coach = await signedIn(o.coach);
+		await t().db.asService((tx) =>
+			tx.query(
+				`with t as (insert into team (org_id, name) values ($1, 'Noord') returning id)
+				 insert into evaluation (org_id, team_id, next_on, coach_id)
+				 select $1, t.id, current_date + 14, $2 from t`,
+				[o.id, o.coach.personId]
+			)
+		);
+		expect(await people.remove(o.admin.claims, o.coach.personId)).toBe('anonymised');
+		expect(await coach.request()).toBeNull();
+		expect(await replay(coach)).toBeNull();
+		expect(await signIn(device().event, o.coach.email, PASSWORD)).toMatchObject({ ok: false });
 	});
 
 	it('still deletes an account, or a whole organisation, with its people', async () => {

@@ -52,7 +52,8 @@ export const actions: Actions = {
 		const { claims } = requireAdmin(locals);
 		const parsed = await parseForm(request, idSchema);
 		if (!parsed.ok) return parsed.failure;
-		if (!(await people.remove(claims, parsed.data.id))) return refusal(parsed.form, 'not_found');
-		return formOk({ removed: true });
+		const removed = await people.remove(claims, parsed.data.id);
+		if (!removed) return refusal(parsed.form, 'not_found');
+		return formOk({ removed });
 	}
 };
