@@ -13,11 +13,13 @@ import { authenticate } from '$lib/server/auth';
 import { bodyLimit, declared, limitBody } from '$lib/server/body-limit';
 import { isAdminRoute } from '$lib/server/forms';
 import { hasControlCharacter } from '$lib/schemas/fields';
+import { isUnavailable } from '$lib/server/db/errors';
 import { logRequest, requestId } from '$lib/server/log';
 import { securityHeaders } from '$lib/server/security-headers';
 import { needsSetup } from '$lib/server/organisations';
 import { me } from '$lib/server/people';
 import { start } from '$lib/server/runtime';
+import { unavailable } from '$lib/server/unavailable';
 
 export const init: ServerInit = async () => {
 	await start();
@@ -40,6 +42,24 @@ const query: Handle = ({ event, resolve }) => {
 		if (hasControlCharacter(k) || hasControlCharacter(v)) error(400, 'control_character');
 	return resolve(event);
 };
+
+/**
+ * The database cannot be reached (stopped, restarting, the network gone): 503 in the person's
+ * language within seconds (the driver's connect timeout), not a hang or a stack trace. A failure
+ * in a later hook (the sign-in check, the guard) arrives here thrown; one inside a page or an
+ * endpoint, which SvelteKit has already rendered as a 500, was marked by handleError. Nothing to
+ * recover: the driver connects again on the next request once the database is back.
+ */
+const outage: Handle = async ({ event, resolve }) => {
+	try {
+		const response = await resolve(event);
+		return unreachable.has(event.locals) ? unavailable(event) : response;
+	} catch (e) {
+		if (!isUnavailable(e)) throw e;
+		return unavailable(event);
+	}
+};
+const unreachable = new WeakSet<App.Locals>();
 
 const auth: Handle = async ({ event, resolve }) => {
 	event.locals.claims = await authenticate(event);
@@ -131,10 +151,14 @@ const frame: Handle = async ({ event, resolve }) => {
 	}
 };
 
-export const handle = sequence(frame, query, i18n, auth, bodySize, guard);
+export const handle = sequence(frame, query, i18n, outage, auth, bodySize, guard);
 
 /** Every request is logged in one line (frame); real failures also get their stack trace. */
-export const handleError: HandleServerError = ({ error: e, status, message }) => {
+export const handleError: HandleServerError = ({ error: e, event, status, message }) => {
+	if (isUnavailable(e)) {
+		unreachable.add(event.locals);
+		return { message };
+	}
 	if (status >= 500) console.error(e);
 	return { message };
 };

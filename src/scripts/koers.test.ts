@@ -327,6 +327,78 @@ describe('an import killed part-way', () => {
 	});
 });
 
+describe('the command line killed during an import of a real file', () => {
+	it(
+		'leaves no batch behind, and the import run again gives the figures of a clean import',
+		{ timeout: 120_000 },
+		async () => {
+			const [killed, clean] = await Promise.all([
+				mkdtemp(path.join(tmpdir(), 'koers-killed-')),
+				mkdtemp(path.join(tmpdir(), 'koers-clean-'))
+			]);
+			const at = (folder: string) => ({
+				KOERS_DATA_DIR: folder,
+				KOERS_ADMIN_PASSWORD: 'een-lang-wachtwoord-42'
+			});
+			const file = data('receipt.csv');
+			try {
+				await Promise.all(
+					[killed, clean].map((folder) =>
+						koersWith(at(folder), 'setup', '--org-name', 'Gemeente', '--email', 'a@b.nl')
+					)
+				);
+				const cleanFigures = koersWith(at(clean), 'import', file).then(() =>
+					koersWith(at(clean), 'metrics', '--json')
+				);
+				// `koers import`, killed once it has read every row: it is merging them, inside its
+				// one transaction, when the signal lands.
+				const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, 'import', file], {
+					cwd: ROOT,
+					env: { ...env, ...at(killed) }
+				});
+				let output = '';
+				const read = (c: string) => {
+					output += c;
+					if (output.includes('8,577 rows')) child.kill('SIGKILL');
+				};
+				child.stdout.setEncoding('utf8').on('data', read);
+				child.stderr.setEncoding('utf8').on('data', read);
+				const signal = await new Promise((resolve) => child.on('close', (_, s) => resolve(s)));
+				expect(signal, output).toBe('SIGKILL');
+				expect(output).not.toContain('Imported');
+
+				const db = createDb(await pgliteDriver(path.join(killed, 'pgdata')));
+				try {
+					const [left] = await db.asService((tx) =>
+						tx.query(
+							`select (select count(*) from import_batch) as batches,
+							        (select count(*) from report) as reports,
+							        (select count(*) from report_event) as events`
+						)
+					);
+					expect(left).toEqual({ batches: 0, reports: 0, events: 0 });
+				} finally {
+					await db.close();
+				}
+
+				const again = await koersWith(at(killed), 'import', file);
+				expect(again.code, again.stderr).toBe(0);
+				expect(again.stdout + again.stderr).toContain(
+					'Imported 1434 new case(s) and 8577 new event(s)'
+				);
+				const figures = await koersWith(at(killed), 'metrics', '--json');
+				const reference = await cleanFigures;
+				expect(JSON.parse(reference.stdout)).toMatchObject({ cases: 1434, events: 8577 });
+				expect(JSON.parse(figures.stdout)).toEqual(JSON.parse(reference.stdout));
+			} finally {
+				await Promise.all(
+					[killed, clean].map((folder) => rm(folder, { recursive: true, force: true }))
+				);
+			}
+		}
+	);
+});
+
 describe('output through a pipe', () => {
 	it(
 		'metrics --json arrives whole, more than 1 MB of it, at a reader that is slow to start',

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # `npm test`: every gate, in the order that fails fastest. Installs what the tests need from
-# Debian's packages when it runs as root (Chromium; PostgreSQL when TEST_DATABASE_URL is unset).
+# Debian's packages when it runs as root (Chromium; PostgreSQL's server binaries, which the
+# vitest suites use unless TEST_DATABASE_URL is set and tests/faults.e2e.ts always uses: it
+# stops and starts a cluster of its own).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 need_apt=()
 if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then need_apt+=(chromium); fi
-if [ -z "${TEST_DATABASE_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+if [ -z "${PG_BIN:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
 	need_apt+=(postgresql)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -16,7 +18,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 	else
 		echo "Missing: ${need_apt[*]}. Install with: sudo apt-get install ${need_apt[*]}" >&2
-		echo "(or set CHROMIUM_PATH to a Chromium binary / TEST_DATABASE_URL to a PostgreSQL ≥ 15 superuser URL)" >&2
+		echo "(or set CHROMIUM_PATH to a Chromium binary / PG_BIN to the folder of PostgreSQL ≥ 15 initdb and pg_ctl)" >&2
 		exit 1
 	fi
 fi

@@ -18,6 +18,11 @@ const CANDIDATES = [
 
 export interface ThrowawayPostgres {
 	url: string;
+	/** Stops the server as an operator would (`pg_ctl stop -m fast`), keeping its data. */
+	halt(): Promise<void>;
+	/** Starts it again on the same port. */
+	resume(): Promise<void>;
+	/** Stops it for good and removes its folder. */
 	stop(): Promise<void>;
 }
 
@@ -94,9 +99,11 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
 		]);
 		// A free port may be taken again before the server binds it: then try another one.
 		let port = 0;
+		let opts = '';
+		let log = '';
 		for (let attempt = 1; !started; attempt++) {
 			port = await freePort();
-			const opts = [
+			opts = [
 				`-p ${port}`,
 				'-c listen_addresses=127.0.0.1',
 				`-c unix_socket_directories=${dir}`,
@@ -105,7 +112,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
 				'-c full_page_writes=off',
 				'-c max_connections=200'
 			].join(' ');
-			const log = join(dir, `server-${attempt}.log`);
+			log = join(dir, `server-${attempt}.log`);
 			try {
 				await runAs(asRoot, join(bin, 'pg_ctl'), [
 					'start',
@@ -135,8 +142,15 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
 		]);
 		const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
 		let stopped: Promise<void> | undefined;
+		const pgCtl = (...args: string[]) => runAs(asRoot, join(bin, 'pg_ctl'), ['-D', data, ...args]);
 		return {
 			url,
+			halt: async () => {
+				await pgCtl('stop', '-m', 'fast', '-w');
+			},
+			resume: async () => {
+				await pgCtl('start', '-w', '-t', '30', '-l', log, '-o', opts);
+			},
 			stop: () =>
 				(stopped ??= (async () => {
 					await runAs(asRoot, join(bin, 'pg_ctl'), [

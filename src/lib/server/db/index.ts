@@ -1,5 +1,6 @@
-import { mkdir } from 'node:fs/promises';
-import type { Config } from '../config';
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { ConfigError, type Config } from '../config';
 import { pgliteDriver } from './pglite';
 import { createDb, type Db } from './port';
 import { postgresDriver } from './postgres';
@@ -14,6 +15,15 @@ export async function openDb(config: Pick<Config, 'databaseUrl' | 'dataDir'>): P
 	if (config.databaseUrl) return createDb(postgresDriver(config.databaseUrl));
 	const dir = `${config.dataDir}/pgdata`;
 	await mkdir(dir, { recursive: true });
+	// PGlite writes to its folder from the start, and on a read-only one fails with no reason
+	// given: say it here, before it touches anything.
+	await access(dir, constants.W_OK).catch((e: NodeJS.ErrnoException) => {
+		throw new ConfigError(
+			`KOERS_DATA_DIR: the embedded database in ${dir} cannot be written (${e.code}: ` +
+				`${e.code === 'EROFS' ? 'a read-only file system' : 'no permission'}). ` +
+				'Nothing in it was changed; make it writable for this user and start again.'
+		);
+	});
 	return createDb(await pgliteDriver(dir));
 }
 

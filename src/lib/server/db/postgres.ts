@@ -5,6 +5,9 @@ import type { Driver, Queryable } from './types';
 export function postgresDriver(url: string, options: { max?: number } = {}): Driver {
 	const sql = postgres(url, {
 		max: options.max ?? 10,
+		// A database that does not answer fails a request within seconds (a 503), not after
+		// postgres.js's default of 30 s.
+		connect_timeout: 5,
 		onnotice: () => {},
 		// Same JavaScript types as the PGlite driver: int8 and numeric as numbers, date as text.
 		types: {
