@@ -5,19 +5,20 @@
  * category met exactly. On PGlite and on PostgreSQL, as a user under row level security.
  */
 import { beforeAll, expect, it } from 'vitest';
+import { useDb } from '../db';
 import { createTwoOrgs, forEachDriver, type Org } from '../db/test-helpers';
 import type { Queryable } from '../db/types';
+import { story } from './case-story';
+import { confirm, overview, remove } from './contact-activities';
 import { silenceSummary, silenceWeekly, silentNow, variants } from './silence';
 
 const NOW = '2026-05-13T12:00:00+02:00';
 
 async function seed(tx: Queryable, org: Org) {
-	const one = async (sql: string, p: unknown[]) =>
-		(await tx.query<{ id: string }>(sql, p))[0].id;
-	const afval = await one(
-		`insert into category (org_id, name) values ($1, 'Afval') returning id`,
-		[org.id]
-	);
+	const one = async (sql: string, p: unknown[]) => (await tx.query<{ id: string }>(sql, p))[0].id;
+	const afval = await one(`insert into category (org_id, name) values ($1, 'Afval') returning id`, [
+		org.id
+	]);
 	const snel = await one(
 		`insert into category (org_id, name, silence_norm_days) values ($1, 'Snel', 2) returning id`,
 		[org.id]
@@ -77,6 +78,7 @@ forEachDriver('silence time', (t) => {
 	let ids: { z1: string; z2: string; z3: string };
 
 	beforeAll(async () => {
+		useDb(t().db);
 		({ a, b } = await createTwoOrgs(t().db, 'silence'));
 		ids = await t().db.asService((tx) => seed(tx, a));
 		await t().db.asService((tx) => seed(tx, b));
@@ -149,5 +151,85 @@ forEachDriver('silence time', (t) => {
 		const mine = await t().db.asUser(b.coach.claims, (tx) => silentNow(tx, {}, { now: NOW }));
 		expect(mine.map((c) => c.id)).not.toContain(ids.z3);
 		expect(mine).toHaveLength(1);
+	});
+
+	it('tells a case as a timeline: contacts, handoffs, silences against the norm, related reports', async () => {
+		const z1 = await story(a.coach.claims, ids.z1);
+		expect(z1?.events.map((e) => [e.activity, e.contact, e.handoffFrom])).toEqual([
+			['Melding ontvangen', false, null],
+			['Bevestiging verstuurd', true, null],
+			['Ingepland', false, 'KCC'],
+			[' klant GEBELD', true, 'Afval'],
+			['Afgemeld', false, null]
+		]);
+		expect(z1?.gaps.map((g) => [g.hours, g.workingDays, g.overNorm])).toEqual([
+			[1, 0, false],
+			[215, 6, true],
+			[24, 1, false]
+		]);
+		expect(z1?.silenceNormDays).toBe(5);
+		// the same customer's other reports, before and after
+		expect(z1?.related.map((r) => [r.externalId, r.same, r.when])).toEqual([
+			['Z-2', 'customer', 'before'],
+			['Z-3', 'customer', 'after'],
+			['Z-4', 'customer', 'after']
+		]);
+		expect(await story(a.staff.claims, ids.z1)).toBeNull();
+		expect(await story(b.coach.claims, ids.z1)).toBeNull();
+	});
+
+	it('suggests contact activities from their names; admins and coaches confirm them', async () => {
+		const seen = await overview(a.coach.claims);
+		expect(seen.canEdit).toBe(true);
+		expect(seen.activities.map((x) => [x.activity, x.events])).toEqual([
+			['Bevestiging verstuurd', 1],
+			['Klant gebeld', 5]
+		]);
+		expect(seen.suggestions).toEqual([]);
+		await t().db.asService((tx) =>
+			tx.query(
+				`insert into report_event (org_id, report_id, occurred_at, activity, seq)
+				 values ($1, $2, '2026-04-25T10:00:00+02:00', 'Statusbericht gemaild', 9)`,
+				[a.id, ids.z1]
+			)
+		);
+		const after = await overview(a.admin.claims);
+		expect(after.suggestions).toEqual([
+			{ activity: 'Statusbericht gemaild', direction: 'outbound', events: 1, reason: 'name' }
+		]);
+		// confirmed: the silence of case 1 shortens (20 Apr 10:00 → 25 Apr 10:00 → 29 Apr 09:00)
+		expect(
+			await confirm(a.admin.claims, { activity: 'statusbericht gemaild ', direction: 'outbound' })
+		).toEqual({
+			ok: true,
+			unseen: false
+		});
+		const z1 = await story(a.coach.claims, ids.z1);
+		expect(Math.max(...(z1?.gaps.map((g) => g.hours) ?? []))).toBe(120);
+		expect(
+			await confirm(a.coach.claims, { activity: 'Brief verstuurd', direction: 'outbound' })
+		).toEqual({
+			ok: true,
+			unseen: true
+		});
+		expect(
+			await confirm(a.coach.claims, { activity: 'BRIEF VERSTUURD', direction: 'inbound' })
+		).toEqual({
+			ok: false,
+			error: 'contact_activity_taken'
+		});
+		expect(await confirm(a.staff.claims, { activity: 'Gebeld', direction: 'outbound' })).toEqual({
+			ok: false,
+			error: 'forbidden'
+		});
+		const list = (await overview(a.admin.claims)).activities;
+		const brief = list.find((x) => x.activity === 'Brief verstuurd')!;
+		expect(brief.confirmedBy).toBe('coach of ' + a.slug);
+		expect(await remove(b.admin.claims, brief.id)).toEqual({ ok: false, error: 'not_found' });
+		expect(await remove(a.admin.claims, brief.id)).toEqual({ ok: true });
+		expect((await overview(b.admin.claims)).activities.map((x) => x.activity)).toEqual([
+			'Bevestiging verstuurd',
+			'Klant gebeld'
+		]);
 	});
 });
