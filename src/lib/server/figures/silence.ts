@@ -5,7 +5,7 @@
  * functions and types their results. Call it inside a transaction of the Db port: as a user
  * (row level security decides which cases count) or on the service path with `orgId`.
  */
-import type { Queryable } from '../db/types';
+import type { Queryable } from '../db';
 import { params, type MetricsFilter } from './metrics';
 
 function instant(now: Date | string | null | undefined): string | null {
@@ -162,4 +162,14 @@ export async function variants(tx: Queryable, filter: MetricsFilter = {}): Promi
 		meanHandoffs: r.mean_handoffs,
 		examples: r.examples
 	}));
+}
+
+/** Adds each week's silence p85 (cases resolved that week; null without) to a weekly series. */
+export async function withSilence(
+	tx: Queryable,
+	filter: MetricsFilter,
+	weeks: { week: string; silenceP85Hours?: number | null }[]
+): Promise<void> {
+	const byWeek = new Map((await silenceWeekly(tx, filter)).map((w) => [w.week, w.p85Hours]));
+	for (const w of weeks) w.silenceP85Hours = byWeek.get(w.week) ?? null;
 }
