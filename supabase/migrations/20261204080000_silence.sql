@@ -97,7 +97,15 @@ returns table (
 )
 language sql stable
 set search_path = ''
+-- hash joins: under row level security the planner's estimates for report_event are tiny, and
+-- it chose nested loops over every case for every contact event (minutes instead of a second)
+set enable_nestloop = off
+set work_mem = '64MB'
+set jit = off
 as $$
+  -- Every point carries its case's columns, so nothing is joined back (a join with a CTE can
+  -- become a nested loop over all cases). Points at the same instant give gaps of 0, which
+  -- change no maximum: they need no removing.
   with c as materialized (
     select r.id, r.org_id, r.category_id, r.received_at, r.resolved_at, o.timezone as tz,
       coalesce(r.resolved_at, greatest(coalesce(p_now, now()), r.received_at)) as ends,
@@ -115,11 +123,11 @@ as $$
       and (not p_open_only or r.resolved_at is null)
   ),
   points as (
-    select c.id, c.received_at as t from c
-    union
-    select c.id, c.ends from c
-    union
-    select c.id, e.occurred_at
+    select c.*, c.received_at as t from c
+    union all
+    select c.*, c.ends from c
+    union all
+    select c.*, e.occurred_at
     from c
     join public.report_event e on e.report_id = c.id
     join public.contact_activity a
@@ -127,32 +135,28 @@ as $$
     where e.occurred_at > c.received_at and e.occurred_at < c.ends
   ),
   gaps as (
-    select p.id, p.t, lag(p.t) over (partition by p.id order by p.t) as prev
+    select p.*, lag(p.t) over (partition by p.id order by p.t) as prev
     from points p
   ),
   per_case as (
-    select g.id,
-      max(extract(epoch from g.t - g.prev)::float8 / 3600) as hours,
-      max(private.working_days((g.prev at time zone c.tz)::date, (g.t at time zone c.tz)::date))
-        as working_days,
-      max(g.prev) filter (where g.t = c.ends) as last_contact
+    select g.id, g.org_id, g.category_id, g.received_at, g.resolved_at, g.tz, g.ends, g.norm_days,
+      coalesce(max(extract(epoch from g.t - g.prev)::float8 / 3600), 0) as hours,
+      coalesce(max(private.working_days((g.prev at time zone g.tz)::date,
+        (g.t at time zone g.tz)::date)), 0) as working_days,
+      coalesce(max(g.prev) filter (where g.t = g.ends), g.received_at) as last_contact
     from gaps g
-    join c on c.id = g.id
-    where g.prev is not null
-    group by g.id
+    group by g.id, g.org_id, g.category_id, g.received_at, g.resolved_at, g.tz, g.ends, g.norm_days
   )
-  select c.id, c.org_id, c.category_id, c.received_at, c.resolved_at,
-    coalesce(p.hours, 0), coalesce(p.working_days, 0),
-    coalesce(p.last_contact, c.received_at),
-    case when c.resolved_at is null then
-      extract(epoch from c.ends - coalesce(p.last_contact, c.received_at))::float8 / 3600 end,
-    case when c.resolved_at is null then
-      private.working_days((coalesce(p.last_contact, c.received_at) at time zone c.tz)::date,
-        (c.ends at time zone c.tz)::date) end,
-    c.norm_days,
-    coalesce(p.working_days, 0) > c.norm_days
-  from c
-  left join per_case p on p.id = c.id
+  select p.id, p.org_id, p.category_id, p.received_at, p.resolved_at, p.hours, p.working_days,
+    p.last_contact,
+    case when p.resolved_at is null then
+      extract(epoch from p.ends - p.last_contact)::float8 / 3600 end,
+    case when p.resolved_at is null then
+      private.working_days((p.last_contact at time zone p.tz)::date,
+        (p.ends at time zone p.tz)::date) end,
+    p.norm_days,
+    p.working_days > p.norm_days
+  from per_case p
 $$;
 
 -- ---------------------------------------------------------------------------------------------
