@@ -8,6 +8,8 @@ import { beforeAll, expect, it } from 'vitest';
 import { useDb } from '../db';
 import { createTwoOrgs, forEachDriver, type Org } from '../db/test-helpers';
 import type { Queryable } from '../db/types';
+import { categorySchema } from '$lib/schemas/case-data';
+import { updateCategory } from '../case-data';
 import { story } from './case-story';
 import { confirm, overview, remove } from './contact-activities';
 import { silenceSummary, silenceWeekly, silentNow, variants } from './silence';
@@ -231,5 +233,44 @@ forEachDriver('silence time', (t) => {
 			'Bevestiging verstuurd',
 			'Klant gebeld'
 		]);
+	});
+
+	it('takes each category’s silence norm, which admins set (a positive number of working days)', async () => {
+		const [afval] = await t().db.asService((tx) =>
+			tx.query<{ id: string }>(`select id from category where org_id = $1 and name = 'Afval'`, [
+				a.id
+			])
+		);
+		const input = (silenceNormDays: unknown) =>
+			categorySchema.safeParse({
+				name: 'Afval',
+				normDays: '',
+				normUnit: 'working_days',
+				repeatKey: 'location_category',
+				repeatWindowDays: '30',
+				silenceNormDays
+			});
+		expect(input('0').error?.issues[0].message).toBe('number_positive');
+		expect(input('-2').error?.issues[0].message).toBe('number_positive');
+		expect(input('zes').error?.issues[0].message).toBe('number');
+		const six = input('6');
+		expect(await updateCategory(a.admin.claims, afval.id, six.data!)).toEqual({ ok: true });
+		const s = await t().db.asUser(a.coach.claims, (tx) => silenceSummary(tx, {}, NOW));
+		expect([s.overNorm, s.silentNow]).toEqual([0, 0]);
+		// left out of the form: unchanged
+		expect(await updateCategory(a.admin.claims, afval.id, input(undefined).data!)).toEqual({
+			ok: true
+		});
+		expect(
+			(await t().db.asUser(a.coach.claims, (tx) => silenceSummary(tx, {}, NOW))).overNorm
+		).toBe(0);
+		expect(await updateCategory(a.coach.claims, afval.id, input('1').data!)).toEqual({
+			ok: false,
+			error: 'not_found'
+		});
+		expect(await updateCategory(a.admin.claims, afval.id, input('5').data!)).toEqual({ ok: true });
+		expect(
+			(await t().db.asUser(a.coach.claims, (tx) => silenceSummary(tx, {}, NOW))).overNorm
+		).toBe(1); // case 3 only: case 1 has a status message since the test above
 	});
 });
