@@ -38,11 +38,17 @@ test.describe('on a tablet', () => {
 		await signIn(page, DEMO, 'kim@voorbeeld.nl');
 		await openTeam(page);
 		const tiles = page.locator('.tile');
-		await expect(tiles).toHaveCount(3);
-		for (const label of ['Herhaalmeldingen', 'Doorlooptijd (p85)', 'Binnen de norm'])
+		await expect(tiles).toHaveCount(4);
+		for (const label of [
+			'Herhaalmeldingen',
+			'Doorlooptijd (p85)',
+			'Binnen de norm',
+			'Stilte (p85)'
+		])
 			await expect(tiles.getByRole('heading', { name: label })).toBeVisible();
 		// every tile says in words whether a signal fires
 		await expect(tiles.locator('.signal-text')).toHaveText([
+			/Signaal|Geen signaal/,
 			/Signaal|Geen signaal/,
 			/Signaal|Geen signaal/,
 			/Signaal|Geen signaal/

@@ -55,7 +55,8 @@ export const metricLabel = (metric: Metric) =>
 		lead_median: m.metric_lead_median,
 		within_norm: m.metric_within_norm,
 		cases: m.metric_cases,
-		handoffs: m.metric_handoffs
+		handoffs: m.metric_handoffs,
+		silence_p85: m.metric_silence_p85
 	})[metric]();
 
 export const cycleStatusLabel = (status: CycleStatus) =>

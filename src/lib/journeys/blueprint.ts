@@ -24,6 +24,9 @@ export interface Figures {
 	/** The touchpoint's norm, else the one norm all its categories share; null without. */
 	norm: { days: number; unit: NormUnit } | null;
 	status: NormStatus | null;
+	/** Silence (issue 12): p85 of the longest silence in working days, open cases silent past
+	 * their norm now, and the share of cases over the norm. */
+	silence?: { p85WorkingDays: number | null; silentNow: number; overNormShare: number | null };
 }
 
 /**

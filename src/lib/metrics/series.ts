@@ -10,7 +10,8 @@ export const METRICS = [
 	'lead_median',
 	'within_norm',
 	'cases',
-	'handoffs'
+	'handoffs',
+	'silence_p85'
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -21,7 +22,8 @@ export const BETTER: Record<Metric, Better> = {
 	lead_median: 'lower',
 	within_norm: 'higher',
 	cases: 'lower',
-	handoffs: 'lower'
+	handoffs: 'lower',
+	silence_p85: 'lower'
 };
 
 /** How a metric's values read: a share (0–1), a number of days, or a count. */
@@ -31,7 +33,8 @@ export const UNIT: Record<Metric, 'share' | 'days' | 'count'> = {
 	lead_median: 'days',
 	within_norm: 'share',
 	cases: 'count',
-	handoffs: 'count'
+	handoffs: 'count',
+	silence_p85: 'days'
 };
 
 /** One week's figures as case_weekly returns them (see src/lib/server/figures/metrics.ts WeekFigures). */
@@ -43,6 +46,8 @@ export interface WeekValues {
 	leadP85Hours: number | null;
 	withinNorm: number | null;
 	handoffs: number;
+	/** p85 of the longest silence (hours) of the cases resolved that week; see figures/silence. */
+	silenceP85Hours?: number | null;
 }
 
 /** A metric's weekly values; lead times in days; null where a week has no value. */
@@ -60,6 +65,8 @@ export function metricValue(week: WeekValues, metric: Metric): number | null {
 			return week.cases;
 		case 'handoffs':
 			return week.handoffs;
+		case 'silence_p85':
+			return week.silenceP85Hours == null ? null : week.silenceP85Hours / 24;
 	}
 }
 

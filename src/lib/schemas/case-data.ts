@@ -77,7 +77,16 @@ export const categorySchema = z.object({
 		.number({ error: 'number' })
 		.int({ error: 'number_whole' })
 		.min(1, { error: 'number_positive' })
-		.max(365, { error: 'number_too_big' })
+		.max(365, { error: 'number_too_big' }),
+	/** "Keep the customer informed" (silence) norm in working days; left out: unchanged. */
+	silenceNormDays: z.preprocess(
+		(v) => (v === '' || v === null ? undefined : v),
+		z.coerce
+			.number({ error: 'number' })
+			.positive({ error: 'number_positive' })
+			.max(365, { error: 'number_too_big' })
+			.optional()
+	)
 });
 export type CategoryInput = z.infer<typeof categorySchema>;
 

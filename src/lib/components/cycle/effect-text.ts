@@ -10,7 +10,8 @@ export const metricNoun: Record<Metric, () => string> = {
 	lead_median: m.cycle_noun_lead_median,
 	within_norm: m.cycle_noun_within_norm,
 	cases: m.cycle_noun_cases,
-	handoffs: m.cycle_noun_handoffs
+	handoffs: m.cycle_noun_handoffs,
+	silence_p85: m.cycle_noun_silence_p85
 };
 
 /** Before and after in the metric's unit; one more digit when rounding would hide the change. */

@@ -11,6 +11,8 @@ export interface CategoryRow {
 	normUnit: 'calendar_days' | 'working_days';
 	repeatKey: 'customer_category' | 'location_category' | 'customer_journey';
 	repeatWindowDays: number;
+	/** The silence norm in working days (default 5). */
+	silenceNormDays: number;
 	reports: number;
 }
 
@@ -19,6 +21,7 @@ export function list(claims: Claims): Promise<CategoryRow[]> {
 		tx.query<CategoryRow>(
 			`select c.id, c.name, c.norm_days as "normDays", c.norm_unit as "normUnit",
 			        c.repeat_key as "repeatKey", c.repeat_window_days as "repeatWindowDays",
+			        c.silence_norm_days::float8 as "silenceNormDays",
 			        (select count(*) from report r where r.category_id = c.id) as reports
 			   from category c order by lower(c.name)`
 		)
@@ -35,9 +38,17 @@ export function update(
 			const rows = await db().asUser(claims, (tx) =>
 				tx.query(
 					`update category set name = $2, norm_days = $3, norm_unit = $4, repeat_key = $5,
-					        repeat_window_days = $6
+					        repeat_window_days = $6, silence_norm_days = coalesce($7, silence_norm_days)
 					  where id = $1 returning id`,
-					[id, input.name, input.normDays, input.normUnit, input.repeatKey, input.repeatWindowDays]
+					[
+						id,
+						input.name,
+						input.normDays,
+						input.normUnit,
+						input.repeatKey,
+						input.repeatWindowDays,
+						input.silenceNormDays ?? null
+					]
 				)
 			);
 			if (!rows.length) refuse('not_found');

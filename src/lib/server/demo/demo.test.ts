@@ -8,6 +8,7 @@ import { metricSeries } from '$lib/metrics/series';
 import { forEachDriver, claimsFor } from '../db/test-helpers';
 import { seedDemo } from './index';
 import { weekly } from '../figures/metrics';
+import { silenceSummary } from '../figures/silence';
 
 forEachDriver('the demo organisation', (t) => {
 	let coach: ReturnType<typeof claimsFor>;
@@ -83,6 +84,22 @@ forEachDriver('the demo organisation', (t) => {
 		const chart = xmr(values, { baseline: [0, baseEnd], better: 'lower' });
 		expect(chart.signals.some((s) => s.kind === 'improvement' && s.start >= changeAt)).toBe(true);
 		expect(chart.signals.filter((s) => s.kind === 'concern')).toEqual([]);
+	});
+
+	it('counts calls back and confirmations as contact, and the silence shortens after the change', async () => {
+		const categories = await t().db.asUser(coach, (tx) =>
+			tx.query<{ id: string }>(`select id from category where name = 'Container niet geleegd'`)
+		);
+		const p85 = async (from: string, to: string) => {
+			const s = await t().db.asUser(coach, (tx) =>
+				silenceSummary(tx, { categories: categories.map((c) => c.id), from, to })
+			);
+			expect(s.contactActivities).toBe(4);
+			return s.silenceHours.p85!;
+		};
+		const before = await p85('2025-05-05T00:00:00+02:00', '2025-11-03T00:00:00+01:00');
+		const after = await p85('2025-11-03T00:00:00+01:00', '2026-05-04T00:00:00+02:00');
+		expect(after / before).toBeLessThan(0.5);
 	});
 });
 

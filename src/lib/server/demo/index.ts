@@ -1,6 +1,7 @@
 import { hashPassword, insertAccount } from '../auth/accounts';
 import type { Db } from '../db';
 import { seedDemoCases } from './cases';
+import { seedDemoContacts } from './contacts';
 import { seedDemoIdeas } from './ideas';
 import { seedDemoTeams } from './teams';
 import { insertOrganisation } from '../organisations';
@@ -62,6 +63,7 @@ export async function seedDemo(db: Db, pseudonymSecret: string) {
 		await seedDemoCases(tx, orgId, pseudonymSecret);
 		await seedDemoTeams(tx, orgId);
 		await seedDemoIdeas(tx, orgId);
+		await seedDemoContacts(tx, orgId);
 		return [admin, ...people].map((p) => ({ ...p, password: DEMO_PASSWORD }));
 	});
 }

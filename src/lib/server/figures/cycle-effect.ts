@@ -19,6 +19,7 @@ import { db, type Claims, type Queryable } from '../db';
 import { touchpointCategoryIds } from '../journeys';
 import { weekly, type MetricsFilter } from './metrics';
 import { weeksAround } from './period';
+import { withSilence } from './silence';
 import {
 	beforeAfter,
 	latestSignal,
@@ -171,7 +172,9 @@ export async function cycleEffect(
 	// whole weeks: Monday 00:00 in the organisation's zone of the first and after the last week
 	const bounds = await weeksAround(tx, input.baselineFrom, until);
 	if (!bounds || until < input.baselineFrom) return { state: 'no_data', weeks: 0 };
-	const weeks = await weekly(tx, { ...filter, from: bounds.from, to: bounds.to });
+	const range = { ...filter, from: bounds.from, to: bounds.to };
+	const weeks = await weekly(tx, range);
+	if (input.metric === 'silence_p85') await withSilence(tx, range, weeks);
 	const values = metricSeries(weeks, input.metric);
 	const series: EffectPoint[] = weeks.map((w, i) => ({
 		week: w.week,

@@ -1,5 +1,6 @@
 /**
- * A team's headline figures: repeat rate, lead time (p85, days) and share within norm over the
+ * A team's headline figures: repeat rate, lead time (p85, days), share within norm and silence
+ * (p85, days: the longest silence of the cases resolved each week) over the
  * report categories mapped to the team's journeys, each as its last 26 complete weeks with XmR
  * limits and the latest signal. Used by the team page and the coach view.
  */
@@ -9,8 +10,9 @@ import type { Queryable } from '../db';
 import { teamCategoryIds } from '../journeys';
 import { weekly } from './metrics';
 import { lastWeeks } from './period';
+import { withSilence } from './silence';
 
-const HEADLINE_METRICS = ['repeat_rate', 'lead_p85', 'within_norm'] as const;
+const HEADLINE_METRICS = ['repeat_rate', 'lead_p85', 'within_norm', 'silence_p85'] as const;
 export type HeadlineMetric = (typeof HEADLINE_METRICS)[number];
 
 /** Weeks shown; the limits come from the first BASELINE_WEEKS of them. */
@@ -67,7 +69,9 @@ export async function teamHeadlines(tx: Queryable, teamId: string): Promise<Team
 	if (categories.length === 0) return { categories: 0, headlines: [] };
 	const period = await lastWeeks(tx, HEADLINE_WEEKS);
 	if (!period) throw new Error('no organisation for this user');
-	const weeks = await weekly(tx, { categories, from: period.from, to: period.to });
+	const range = { categories, from: period.from, to: period.to };
+	const weeks = await weekly(tx, range);
+	await withSilence(tx, range, weeks);
 	return {
 		categories: categories.length,
 		headlines: HEADLINE_METRICS.map((metric) => {

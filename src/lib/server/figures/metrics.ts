@@ -83,7 +83,7 @@ function moment(value: Date | string | null | undefined): string | null {
 	return date.toISOString();
 }
 
-function params(filter: MetricsFilter): unknown[] {
+export function params(filter: MetricsFilter): unknown[] {
 	return [
 		moment(filter.from),
 		moment(filter.to),

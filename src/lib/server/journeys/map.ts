@@ -24,6 +24,7 @@ import {
 import { db, type Claims, type Queryable } from '../db';
 import { summary, weekly, type CaseSummary } from '../figures/metrics';
 import { lastWeeks, type Period } from '../figures/period';
+import { silenceSummary } from '../figures/silence';
 import { choices as personChoices } from '../people';
 import { get as teamInfo, type Team as TeamInfo } from '../teams';
 import { pendingUndo } from './undo';
@@ -169,12 +170,20 @@ async function touchpointData(
 		if (!seeCases) data.set(t.id, { kind: 'no_access' });
 		else if (t.categories.length === 0) data.set(t.id, { kind: 'unmapped' });
 		else {
-			const s = await summary(tx, {
+			const filter = {
 				from: period.from,
 				to: period.to,
 				categories: t.categories.map((c) => c.id)
-			});
-			data.set(t.id, { kind: 'figures', figures: figuresOf(s, normOf(t), t.norm_unit) });
+			};
+			const s = await summary(tx, filter);
+			const silence = await silenceSummary(tx, filter);
+			const figures = figuresOf(s, normOf(t), t.norm_unit);
+			figures.silence = {
+				p85WorkingDays: silence.silenceWorkingDays.p85,
+				silentNow: silence.silentNow,
+				overNormShare: silence.overNormShare
+			};
+			data.set(t.id, { kind: 'figures', figures });
 		}
 	}
 	return data;
