@@ -90,11 +90,7 @@ export const createCycleSchema = z
 		baselineTo: optionalDate
 	})
 	.superRefine((v, ctx) => {
-		if (
-			isSaneDay(v.baselineFrom) &&
-			isSaneDay(v.baselineTo) &&
-			v.baselineFrom >= v.baselineTo
-		)
+		if (isSaneDay(v.baselineFrom) && isSaneDay(v.baselineTo) && v.baselineFrom >= v.baselineTo)
 			ctx.addIssue({ code: 'custom', path: ['baselineTo'], message: 'cycle_baseline_order' });
 	});
 export type CreateCycleInput = z.output<typeof createCycleSchema>;

@@ -218,6 +218,9 @@ forEachDriver('sane values', (t) => {
 			changeDate: null,
 			testFrom: null,
 			testTo: null,
+			expectedCost: null,
+			touchesBoundary: false,
+			boundary: null,
 			nextStep: '',
 			learnings: ''
 		});
