@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { configureAuth } from './auth';
 import { loadConfig, type Config } from './config';
 import { openDb, useDb } from './db';
+import { guardDriverErrors } from './db/driver-guard';
 import { setLogLevel } from './log';
 import { seedDemo } from './demo';
 
@@ -22,6 +23,7 @@ export function runtime() {
 export async function start(env: Record<string, string | undefined> = process.env) {
 	const { config, db, ...secrets } = await openConfigured(env);
 	setLogLevel(config.logLevel);
+	if (config.databaseUrl) guardDriverErrors();
 	useDb(db);
 	configureAuth({
 		supabase: config.supabase,
