@@ -283,7 +283,8 @@ const WRITERS: Record<string, string[]> = {
 	idea_photo: ['ideas'],
 	idea_vote: ['ideas'],
 	session_version: [], // through private.end_sessions() only
-	sign_in_failure: ['auth/limiter']
+	sign_in_failure: ['auth/limiter'],
+	service_agreement: ['agreements']
 };
 
 describe('every table has one owner', () => {

@@ -139,6 +139,14 @@ const MATRIX: Record<string, Record<Op, Cell>> = {
 		insert: teamsWide,
 		update: nobody,
 		delete: { memberA: A, memberB: B }
+	},
+	// everyone reads the agreements between departments; coaches and admins record versions,
+	// which nobody changes or removes
+	service_agreement: {
+		select: orgWide,
+		insert: { coachA: ['a'], admin: ['a'], outsider: ['b'] },
+		update: nobody,
+		delete: nobody
 	}
 };
 
@@ -168,6 +176,9 @@ interface OrgRows {
 	event: string;
 	preset: string;
 	token: string;
+	agreement: string;
+	/** A second department, the agreement's B. */
+	otherDepartment: string;
 }
 interface TeamRows {
 	org: OrgRows;
@@ -546,6 +557,20 @@ const SPECS: Record<string, Spec> = {
 				[`insert into idea_vote (idea_id, org_id) values ($1, $2)`, [t.idea, t.org.org]]
 			]),
 		rows: (f) => perTeam(f, (t) => [`${t.idea}:${t.member}`])
+	},
+	service_agreement: {
+		key: 'id::text',
+		set: 'limit_value = limit_value',
+		// a version starting later than every existing one
+		insert: (f) =>
+			insertPerOrg(f, (o) => [
+				[
+					`insert into service_agreement (org_id, from_department_id, to_department_id, limit_value, unit, valid_from)
+					 values ($1, $2, $3, 2, 'working_days', '2026-06-01')`,
+					[o.org, o.department, o.otherDepartment]
+				]
+			]),
+		rows: (f) => perOrg(f, (o) => [o.agreement])
 	}
 };
 
@@ -774,9 +799,19 @@ forEachDriver('the access-control matrix', (t) => {
 					`insert into report (org_id, source, external_id, received_at, batch_id) values ($1, 'zaken', 'Z-1', now(), $2) returning id`,
 					[org.id, batch]
 				);
+				const otherDepartment = await one(
+					`insert into department (org_id, name, kind) values ($1, 'Achterkant', 'back_office') returning id`,
+					[org.id]
+				);
 				return {
 					org: org.id,
 					department: org.departmentId,
+					otherDepartment,
+					agreement: await one(
+						`insert into service_agreement (org_id, from_department_id, to_department_id, limit_value, unit, valid_from)
+						 values ($1, $2, $3, 1, 'working_days', '2026-01-01') returning id`,
+						[org.id, org.departmentId, otherDepartment]
+					),
 					bystander,
 					invitation: await one(
 						`insert into invitation (org_id, person_id, token_hash) values ($1, $2, $3) returning id`,

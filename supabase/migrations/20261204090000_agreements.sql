@@ -1,0 +1,206 @@
+-- Service agreements between departments (DVO, issue 12 section 3), measured on every handoff,
+-- and arrivals per hour of the week (section 4). Definitions: README, "Service agreements" and
+-- "Peak and avoidable load".
+--
+-- Public API (read-only, with the caller's rights: row level security on report, report_event,
+-- department and service_agreement decides what a figure covers):
+--   public.handoff_waits(p_from, p_to, p_categories, p_org) → one row per handoff
+--   public.arrivals(p_from, p_to, p_categories, p_org)      → arrivals per channel × weekday × hour
+
+create type public.agreement_unit as enum ('hours', 'working_days');
+
+-- An agreement: from department A to department B, B picks up within `limit_value` hours or
+-- working days, from `valid_from` (a local date in the organisation's zone) until the next
+-- version's valid_from. Append-only versions, like the mandate: a change is a new version with
+-- a later valid_from; nothing is changed or removed (a removed department takes its agreements
+-- with it). Everyone in the organisation reads them; coaches and admins record them.
+create table public.service_agreement (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null,
+  from_department_id uuid not null,
+  to_department_id uuid not null,
+  version integer not null,
+  limit_value numeric not null check (limit_value > 0 and limit_value <= 10000),
+  unit public.agreement_unit not null,
+  valid_from date not null check (valid_from between date '1990-01-01' and date '2100-12-31'),
+  created_by uuid default private.person_id(),
+  created_at timestamptz not null default now(),
+  unique (from_department_id, to_department_id, version),
+  unique (from_department_id, to_department_id, valid_from),
+  unique (org_id, id),
+  check (from_department_id <> to_department_id),
+  foreign key (org_id, from_department_id) references public.department (org_id, id)
+    on delete cascade,
+  foreign key (org_id, to_department_id) references public.department (org_id, id)
+    on delete cascade,
+  foreign key (org_id, created_by) references public.person (org_id, id)
+    on delete set null (created_by)
+);
+alter table public.service_agreement enable row level security;
+
+-- The next version number of the pair, who recorded it, and no overlap: a new version starts
+-- after every earlier version of the pair (otherwise two versions would claim the same days).
+create function private.service_agreement_version() returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform pg_advisory_xact_lock(
+    hashtext('service_agreement:' || new.from_department_id::text || new.to_department_id::text));
+  if exists (select 1 from public.service_agreement a
+             where a.from_department_id = new.from_department_id
+               and a.to_department_id = new.to_department_id
+               and a.valid_from >= new.valid_from) then
+    raise exception 'agreement_overlap: a version of this agreement is valid from that date or later'
+      using errcode = 'P0001';
+  end if;
+  select coalesce(max(a.version), 0) + 1 into new.version
+  from public.service_agreement a
+  where a.from_department_id = new.from_department_id and a.to_department_id = new.to_department_id;
+  new.created_by := coalesce((select private.person_id()), new.created_by);
+  new.created_at := now();
+  return new;
+end
+$$;
+create trigger service_agreement_version before insert on public.service_agreement
+  for each row execute function private.service_agreement_version();
+revoke all on function private.service_agreement_version() from public;
+
+create policy "members read service agreements" on public.service_agreement
+  for select to authenticated using (org_id = (select private.org_id()));
+create policy "coaches and admins record service agreements" on public.service_agreement
+  for insert to authenticated
+  with check (org_id = (select private.org_id())
+    and coalesce((select private.org_role()) in ('coach', 'admin'), false));
+revoke update, delete, truncate on public.service_agreement from public, anon, authenticated;
+
+-- ---------------------------------------------------------------------------------------------
+-- Every handoff of the cases (in p_categories; null = all) whose wait ended in [p_from, p_to).
+-- A handoff is two consecutive events of a case (ordered by occurred_at, then seq, then id, as
+-- report_flow orders them) whose departments — trimmed, empty = none — are both present and
+-- differ: the first is the last event in A, the second the first event in B.
+--   left_at, arrived_at   the two events' times; the period selects on arrived_at
+--   week                  the ISO week (Monday, organisation's zone) of arrived_at: a wait is
+--                         known when B picks up, so it belongs to that week
+--   wait_hours            arrived_at − left_at in hours
+--   wait_working_days     the working days d with local date(left_at) < d ≤ local date(arrived_at)
+--                         (public.working_days_between: Dutch public holidays, weekends)
+--   agreement_id, limit_value, unit
+--                         the version of the agreement from A to B valid on the local date of
+--                         left_at (the latest valid_from ≤ that date); the event departments are
+--                         matched to department names exactly (after trimming); null when none
+--   within                wait ≤ limit: wait_hours ≤ limit for hours, wait_working_days ≤ limit
+--                         for working days; null without an agreement
+create function public.handoff_waits(
+  p_from timestamptz default null,
+  p_to timestamptz default null,
+  p_categories uuid[] default null,
+  p_org uuid default null
+)
+returns table (
+  report_id uuid,
+  from_department text,
+  to_department text,
+  left_at timestamptz,
+  arrived_at timestamptz,
+  week date,
+  wait_hours float8,
+  wait_working_days integer,
+  agreement_id uuid,
+  from_department_id uuid,
+  to_department_id uuid,
+  limit_value float8,
+  unit public.agreement_unit,
+  within boolean
+)
+language sql stable
+set search_path = ''
+set plan_cache_mode = force_custom_plan
+as $$
+  select h.report_id, h.prev_dept, h.dept, h.prev_at, h.occurred_at,
+    date_trunc('week', z.arrived_local)::date,
+    extract(epoch from h.occurred_at - h.prev_at)::float8 / 3600,
+    w.days,
+    a.id, a.from_department_id, a.to_department_id, a.limit_value::float8, a.unit,
+    case
+      when a.id is null then null
+      when a.unit = 'hours' then extract(epoch from h.occurred_at - h.prev_at)::float8 / 3600
+        <= a.limit_value
+      else w.days <= a.limit_value
+    end
+  from (
+    select e.report_id, e.org_id, e.occurred_at, d.dept,
+      lag(d.dept) over ev as prev_dept,
+      lag(e.occurred_at) over ev as prev_at
+    from public.report_event e
+    join public.report r on r.id = e.report_id
+    cross join lateral (select nullif(btrim(e.department), '') as dept) d
+    where (p_categories is null or r.category_id = any (p_categories))
+      and (p_org is null or e.org_id = p_org)
+      and (p_to is null or e.occurred_at < p_to)
+    window ev as (partition by e.report_id order by e.occurred_at, e.seq, e.id)
+  ) h
+  join public.organisation o on o.id = h.org_id
+  cross join lateral (
+    select h.prev_at at time zone o.timezone as left_local,
+      h.occurred_at at time zone o.timezone as arrived_local
+    offset 0
+  ) z
+  cross join lateral (
+    select private.working_days(z.left_local::date, z.arrived_local::date) as days offset 0
+  ) w
+  left join lateral (
+    select s.id, s.from_department_id, s.to_department_id, s.limit_value, s.unit
+    from public.service_agreement s
+    join public.department fd on fd.id = s.from_department_id
+    join public.department td on td.id = s.to_department_id
+    where s.org_id = h.org_id and fd.name = h.prev_dept and td.name = h.dept
+      and s.valid_from <= z.left_local::date
+    order by s.valid_from desc
+    limit 1
+  ) a on true
+  where h.prev_dept <> h.dept
+    and (p_from is null or h.occurred_at >= p_from)
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Arrivals: the reports received in [p_from, p_to) (in p_categories; null = all), per channel
+-- (null as it is), ISO weekday (1 = Monday … 7 = Sunday) and hour of the day (0–23) of
+-- received_at in the organisation's zone, daylight saving included (on the autumn change the
+-- hour 02:00–03:00 happens twice and counts both; in spring it does not exist). `repeats` are
+-- those of them that are repeat reports (by the rule or flagged by the source, as
+-- public.case_summary counts them): avoidable load = repeats ÷ arrivals.
+create function public.arrivals(
+  p_from timestamptz default null,
+  p_to timestamptz default null,
+  p_categories uuid[] default null,
+  p_org uuid default null
+)
+returns table (channel text, weekday integer, hour integer, arrivals integer, repeats integer)
+language sql stable
+set search_path = ''
+set plan_cache_mode = force_custom_plan
+as $$
+  select l.channel, extract(isodow from z.local)::integer, extract(hour from z.local)::integer,
+    count(*)::integer,
+    (count(*) filter (where l.source_repeat or coalesce(rf.by_rule, false)))::integer
+  from public.case_lead_time l
+  join public.organisation o on o.id = l.org_id
+  cross join lateral (select l.received_at at time zone o.timezone as local offset 0) z
+  left join private.repeat_flags(p_from, p_to, p_org) rf on rf.report_id = l.report_id
+  where l.received_at is not null
+    and (p_from is null or l.received_at >= p_from)
+    and (p_to is null or l.received_at < p_to)
+    and (p_categories is null or l.category_id = any (p_categories))
+    and (p_org is null or l.org_id = p_org)
+  group by 1, 2, 3
+  order by 1, 2, 3
+$$;
+
+revoke all on function
+  public.handoff_waits(timestamptz, timestamptz, uuid[], uuid),
+  public.arrivals(timestamptz, timestamptz, uuid[], uuid)
+  from public, anon;
+grant execute on function
+  public.handoff_waits(timestamptz, timestamptz, uuid[], uuid),
+  public.arrivals(timestamptz, timestamptz, uuid[], uuid)
+  to authenticated, service_role;
