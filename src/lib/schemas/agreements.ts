@@ -22,3 +22,6 @@ export const agreementSchema = z
 	})
 	.refine((a) => a.from !== a.to, { error: 'agreement_same_department', path: ['to'] });
 export type AgreementInput = z.infer<typeof agreementSchema>;
+
+/** An agreement held in less than this share of the handoffs is breached (coach view, map). */
+export const BREACH_THRESHOLD = 0.8;

@@ -5,8 +5,8 @@
  * with a later start. This module owns the table `service_agreement`; how well each agreement
  * holds is measured on every handoff in SQL (./figures/handoffs).
  */
-import { latestSignal, xmr, type Signal } from '$lib/metrics/spc';
-import type { AgreementInput, AgreementUnit } from '$lib/schemas/agreements';
+import { latestSignal, xmr, type Limits, type Signal } from '$lib/metrics/spc';
+import { BREACH_THRESHOLD, type AgreementInput, type AgreementUnit } from '$lib/schemas/agreements';
 import { db, type Claims, type Queryable } from './db';
 import {
 	agreementHolds,
@@ -24,8 +24,6 @@ export const AGREEMENT_WEEKS = 26;
 const BASELINE_WEEKS = 13;
 /** A signal counts when it includes one of the last this many weeks. */
 const RECENT_WEEKS = 3;
-/** The coach view lists an agreement held in less than this share of a team's handoffs. */
-export const BREACH_THRESHOLD = 0.8;
 
 export interface AgreementVersion {
 	id: string;
@@ -111,6 +109,7 @@ export function record(
 export interface AgreementFigures extends AgreementVersion {
 	hold: AgreementHold | null;
 	weeks: { week: string; handoffs: number; share: number | null }[];
+	limits: Limits | null;
 	signal: Signal | null;
 	/** Indexes of weeks that are part of a signal. */
 	signalPoints: number[];
@@ -156,6 +155,7 @@ async function figuresOf(
 			...a,
 			hold: holds.find((h) => pairKey(h) === pairKey(a)) ?? null,
 			weeks: series,
+			limits: chart.limits,
 			signal: latestSignal(chart, RECENT_WEEKS),
 			signalPoints: chart.points.filter((p) => p.signals.length > 0).map((p) => p.index)
 		};
