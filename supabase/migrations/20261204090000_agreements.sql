@@ -116,50 +116,57 @@ language sql stable
 set search_path = ''
 set plan_cache_mode = force_custom_plan
 as $$
-  select h.report_id, h.prev_dept, h.dept, h.prev_at, h.occurred_at,
-    date_trunc('week', z.arrived_local)::date,
-    extract(epoch from h.occurred_at - h.prev_at)::float8 / 3600,
-    w.days,
-    a.id, a.from_department_id, a.to_department_id, a.limit_value::float8, a.unit,
-    case
-      when a.id is null then null
-      when a.unit = 'hours' then extract(epoch from h.occurred_at - h.prev_at)::float8 / 3600
-        <= a.limit_value
-      else w.days <= a.limit_value
-    end
-  from (
-    select e.report_id, e.org_id, e.occurred_at, d.dept,
-      lag(d.dept) over ev as prev_dept,
-      lag(e.occurred_at) over ev as prev_at
-    from public.report_event e
-    join public.report r on r.id = e.report_id
-    cross join lateral (select nullif(btrim(e.department), '') as dept) d
-    where (p_categories is null or r.category_id = any (p_categories))
-      and (p_org is null or e.org_id = p_org)
-      and (p_to is null or e.occurred_at < p_to)
-    window ev as (partition by e.report_id order by e.occurred_at, e.seq, e.id)
-  ) h
-  join public.organisation o on o.id = h.org_id
-  cross join lateral (
-    select h.prev_at at time zone o.timezone as left_local,
-      h.occurred_at at time zone o.timezone as arrived_local
-    offset 0
-  ) z
-  cross join lateral (
-    select private.working_days(z.left_local::date, z.arrived_local::date) as days offset 0
-  ) w
-  left join lateral (
-    select s.id, s.from_department_id, s.to_department_id, s.limit_value, s.unit
+  -- the versions with the departments' names and the day the next version starts (a few rows)
+  with version as materialized (
+    select s.id, s.org_id, fd.name as from_name, td.name as to_name, s.from_department_id,
+      s.to_department_id, s.limit_value, s.unit, s.valid_from,
+      lead(s.valid_from) over (partition by s.from_department_id, s.to_department_id
+                               order by s.valid_from) as valid_to
     from public.service_agreement s
     join public.department fd on fd.id = s.from_department_id
     join public.department td on td.id = s.to_department_id
-    where s.org_id = h.org_id and fd.name = h.prev_dept and td.name = h.dept
-      and s.valid_from <= z.left_local::date
-    order by s.valid_from desc
-    limit 1
-  ) a on true
-  where h.prev_dept <> h.dept
-    and (p_from is null or h.occurred_at >= p_from)
+    where p_org is null or s.org_id = p_org
+  ),
+  -- every event up to p_to with the one before it in its case: one pass, no lookups per case
+  handoff as (
+    select h.report_id, h.org_id, h.prev_dept, h.dept, h.prev_at, h.occurred_at,
+      h.prev_at at time zone o.timezone as left_local,
+      h.occurred_at at time zone o.timezone as arrived_local
+    from (
+      select e.report_id, e.org_id, e.occurred_at, d.dept,
+        lag(d.dept) over ev as prev_dept,
+        lag(e.occurred_at) over ev as prev_at
+      from public.report_event e
+      cross join lateral (select nullif(btrim(e.department), '') as dept) d
+      where (p_to is null or e.occurred_at < p_to)
+        and (p_org is null or e.org_id = p_org)
+      window ev as (partition by e.report_id order by e.occurred_at, e.seq, e.id)
+    ) h
+    join public.organisation o on o.id = h.org_id
+    join public.report r on r.id = h.report_id
+    where h.prev_dept <> h.dept
+      and (p_from is null or h.occurred_at >= p_from)
+      and (p_categories is null or r.category_id = any (p_categories))
+  )
+  select h.report_id, h.prev_dept, h.dept, h.prev_at, h.occurred_at,
+    date_trunc('week', h.arrived_local)::date,
+    x.hours,
+    x.days,
+    v.id, v.from_department_id, v.to_department_id, v.limit_value::float8, v.unit,
+    case
+      when v.id is null then null
+      when v.unit = 'hours' then x.hours <= v.limit_value
+      else x.days <= v.limit_value
+    end
+  from handoff h
+  cross join lateral (
+    select extract(epoch from h.occurred_at - h.prev_at)::float8 / 3600 as hours,
+      private.working_days(h.left_local::date, h.arrived_local::date) as days
+    offset 0
+  ) x
+  left join version v on v.org_id = h.org_id and v.from_name = h.prev_dept
+    and v.to_name = h.dept and v.valid_from <= h.left_local::date
+    and (v.valid_to is null or h.left_local::date < v.valid_to)
 $$;
 
 -- ---------------------------------------------------------------------------------------------

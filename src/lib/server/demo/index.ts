@@ -1,5 +1,6 @@
 import { hashPassword, insertAccount } from '../auth/accounts';
 import type { Db } from '../db';
+import { seedDemoAgreements } from './agreements';
 import { seedDemoCases } from './cases';
 import { seedDemoIdeas } from './ideas';
 import { seedDemoTeams } from './teams';
@@ -62,6 +63,7 @@ export async function seedDemo(db: Db, pseudonymSecret: string) {
 		await seedDemoCases(tx, orgId, pseudonymSecret);
 		await seedDemoTeams(tx, orgId);
 		await seedDemoIdeas(tx, orgId);
+		await seedDemoAgreements(tx, orgId);
 		return [admin, ...people].map((p) => ({ ...p, password: DEMO_PASSWORD }));
 	});
 }
