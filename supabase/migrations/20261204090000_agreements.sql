@@ -211,3 +211,45 @@ grant execute on function
   public.handoff_waits(timestamptz, timestamptz, uuid[], uuid),
   public.arrivals(timestamptz, timestamptz, uuid[], uuid)
   to authenticated, service_role;
+
+-- ---------------------------------------------------------------------------------------------
+-- Chains (issue 12 section 5): a customer group ("Inwoners", "Ondernemers", "Deelnemers",
+-- "Werkgevers") that groups teams, and through them their journeys. A team belongs to one chain
+-- at most. Its figures are computed over the cases of the categories mapped to its teams'
+-- journeys, never averaged from the teams' figures. Everyone in the organisation reads chains;
+-- coaches and admins keep them.
+create table public.chain (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null references public.organisation (id) on delete cascade,
+  name text not null check (length(trim(name)) between 1 and 120),
+  created_at timestamptz not null default now(),
+  unique (org_id, name),
+  unique (org_id, id)
+);
+alter table public.chain enable row level security;
+create policy "members read chains" on public.chain
+  for select to authenticated using (org_id = (select private.org_id()));
+create policy "coaches and admins keep chains" on public.chain
+  for all to authenticated
+  using (org_id = (select private.org_id())
+    and coalesce((select private.org_role()) in ('coach', 'admin'), false))
+  with check (org_id = (select private.org_id())
+    and coalesce((select private.org_role()) in ('coach', 'admin'), false));
+
+create table public.chain_team (
+  team_id uuid primary key,
+  chain_id uuid not null,
+  org_id uuid not null,
+  foreign key (org_id, team_id) references public.team (org_id, id) on delete cascade,
+  foreign key (org_id, chain_id) references public.chain (org_id, id) on delete cascade
+);
+create index chain_team_chain_idx on public.chain_team (chain_id);
+alter table public.chain_team enable row level security;
+create policy "members read chain teams" on public.chain_team
+  for select to authenticated using (org_id = (select private.org_id()));
+create policy "coaches and admins place teams in chains" on public.chain_team
+  for all to authenticated
+  using (org_id = (select private.org_id())
+    and coalesce((select private.org_role()) in ('coach', 'admin'), false))
+  with check (org_id = (select private.org_id())
+    and coalesce((select private.org_role()) in ('coach', 'admin'), false));

@@ -284,7 +284,9 @@ const WRITERS: Record<string, string[]> = {
 	idea_vote: ['ideas'],
 	session_version: [], // through private.end_sessions() only
 	sign_in_failure: ['auth/limiter'],
-	service_agreement: ['agreements']
+	service_agreement: ['agreements'],
+	chain: ['chains'],
+	chain_team: ['chains']
 };
 
 describe('every table has one owner', () => {

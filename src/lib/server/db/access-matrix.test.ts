@@ -147,7 +147,10 @@ const MATRIX: Record<string, Record<Op, Cell>> = {
 		insert: { coachA: ['a'], admin: ['a'], outsider: ['b'] },
 		update: nobody,
 		delete: nobody
-	}
+	},
+	// customer groups: everyone reads them, coaches and admins keep them and place teams in them
+	chain: { ...all({ coachA: ['a'], admin: ['a'], outsider: ['b'] }), select: orgWide },
+	chain_team: { ...all({ coachA: ['a'], admin: ['a'], outsider: ['b'] }), select: orgWide }
 };
 
 type Stmt = [sql: string, params: unknown[]];
@@ -177,6 +180,7 @@ interface OrgRows {
 	preset: string;
 	token: string;
 	agreement: string;
+	chain: string;
 	/** A second department, the agreement's B. */
 	otherDepartment: string;
 }
@@ -571,6 +575,37 @@ const SPECS: Record<string, Spec> = {
 				]
 			]),
 		rows: (f) => perOrg(f, (o) => [o.agreement])
+	},
+	chain: {
+		key: 'id::text',
+		set: 'name = name',
+		insert: (f) =>
+			insertPerOrg(f, (o) => [
+				[`insert into chain (org_id, name) values ($1, 'Werkgevers')`, [o.org]]
+			]),
+		rows: (f) => perOrg(f, (o) => [o.chain])
+	},
+	chain_team: {
+		key: 'team_id::text',
+		set: 'chain_id = chain_id',
+		// a team of the organisation into its chain (out of any chain first)
+		insert: (f) => ({
+			a: [
+				['delete from chain_team where team_id = $1', [f.teams.B.team]],
+				[
+					`insert into chain_team (team_id, chain_id, org_id) values ($1, $2, $3)`,
+					[f.teams.B.team, f.orgs.a.chain, f.orgs.a.org]
+				]
+			],
+			b: [
+				['delete from chain_team where team_id = $1', [f.teams.X.team]],
+				[
+					`insert into chain_team (team_id, chain_id, org_id) values ($1, $2, $3)`,
+					[f.teams.X.team, f.orgs.b.chain, f.orgs.b.org]
+				]
+			]
+		}),
+		rows: (f) => ({ a: [f.teams.A.team], b: [f.teams.X.team] })
 	}
 };
 
@@ -807,6 +842,10 @@ forEachDriver('the access-control matrix', (t) => {
 					org: org.id,
 					department: org.departmentId,
 					otherDepartment,
+					chain: await one(
+						`insert into chain (org_id, name) values ($1, 'Inwoners') returning id`,
+						[org.id]
+					),
 					agreement: await one(
 						`insert into service_agreement (org_id, from_department_id, to_department_id, limit_value, unit, valid_from)
 						 values ($1, $2, $3, 1, 'working_days', '2026-01-01') returning id`,
@@ -940,20 +979,26 @@ forEachDriver('the access-control matrix', (t) => {
 					newIdea
 				};
 			};
+			const placeInChain = (o: OrgRows, team: string) =>
+				tx.query(`insert into chain_team (team_id, chain_id, org_id) values ($1, $2, $3)`, [
+					team,
+					o.chain,
+					o.org
+				]);
 			const memberA = await signedUp(a, 'member-a');
 			const leadA = await signedUp(a, 'lead-a');
 			const memberB = await signedUp(a, 'member-b');
-			return {
-				orgs,
-				teams: {
-					A: await teamRows(orgs.a, 'A', a.coach.personId, [
-						[memberA, 'member'],
-						[leadA, 'lead']
-					]),
-					B: await teamRows(orgs.a, 'B', null, [[memberB, 'member']]),
-					X: await teamRows(orgs.b, 'X', b.coach.personId, [[b.staff.personId, 'member']])
-				}
+			const teams = {
+				A: await teamRows(orgs.a, 'A', a.coach.personId, [
+					[memberA, 'member'],
+					[leadA, 'lead']
+				]),
+				B: await teamRows(orgs.a, 'B', null, [[memberB, 'member']]),
+				X: await teamRows(orgs.b, 'X', b.coach.personId, [[b.staff.personId, 'member']])
 			};
+			await placeInChain(orgs.a, teams.A.team);
+			await placeInChain(orgs.b, teams.X.team);
+			return { orgs, teams };
 		});
 		claims = {
 			staff: a.staff.claims,
