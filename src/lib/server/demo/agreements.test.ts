@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as agreements from '../agreements';
+import * as chains from '../chains';
 import * as coach from '../coach';
 import * as journeys from '../journeys';
 import { useDb } from '../db';
@@ -86,5 +87,20 @@ forEachDriver('the demo agreements and phone peak', (t) => {
 		const avoidable = top.reduce((s, c) => s + c.repeats, 0) / peak;
 		expect(avoidable).toBeGreaterThan(0.25);
 		expect(avoidable).toBeLessThan(0.4);
+	});
+
+	it('has the chains "Inwoners" and "Ondernemers", each with figures over its own cases', async () => {
+		const { chains: all } = await chains.list(claims);
+		expect(all.map((c) => [c.name, c.teams.map((x) => x.name)])).toEqual([
+			['Inwoners', ['Afval & Buitenruimte']],
+			['Ondernemers', ['Wijkteam Noord']]
+		]);
+		const [inwoners, ondernemers] = await Promise.all(all.map((c) => chains.page(claims, c.id)));
+		expect(inwoners!.figures!.cases).toBeGreaterThan(1000);
+		expect(ondernemers!.journeys.map((j) => j.name)).toEqual(['Vraag over bedrijfsafval']);
+		// ten calls every Monday (up to the demo's last one, 16 November 2026), three of them repeats
+		expect(ondernemers!.figures!.cases).toBeGreaterThan(0);
+		expect(ondernemers!.figures!.cases % 10).toBe(0);
+		expect(ondernemers!.figures!.repeatRate).toBeCloseTo(0.3);
 	});
 });

@@ -7,9 +7,11 @@ import type { Queryable } from '../db';
  *   held in about 90 %: Wijkbeheer confirms a repair order ("Opdracht ontvangen") soon after
  *   Afvalinzameling plans it, in about one case of six only days later. The step is added to the
  *   "Kapotte container" cases only; their lead times, repeats and handoff counts stay as they are.
- * - Every Monday between 08:00 and 11:00 the KCC's phone rings with ten questions about waste
- *   collection (a category of its own, mapped to no journey, so the teams' figures keep their
- *   story); three of them are callers who already rang the Monday before: avoidable load.
+ * - Every Monday between 08:00 and 11:00 the KCC's phone rings with ten questions from
+ *   businesses about their waste collection (a category of its own, so the other figures keep
+ *   their story); three of them are callers who already rang the Monday before: avoidable load.
+ * - Two chains (customer groups): "Inwoners" with the team "Afval & Buitenruimte", and
+ *   "Ondernemers" with "Wijkteam Noord", whose journey "Vraag over bedrijfsafval" takes those calls.
  */
 export async function seedDemoAgreements(tx: Queryable, orgId: string) {
 	await tx.query(
@@ -46,7 +48,7 @@ export async function seedDemoAgreements(tx: Queryable, orgId: string) {
 	);
 	const [category] = await tx.query<{ id: string }>(
 		`insert into public.category (org_id, name, norm_days, norm_unit, repeat_key)
-		 values ($1, 'Vraag over afvalinzameling', 1, 'working_days', 'customer_category')
+		 values ($1, 'Vraag over bedrijfsafval', 1, 'working_days', 'customer_category')
 		 returning id`,
 		[orgId]
 	);
@@ -68,6 +70,38 @@ export async function seedDemoAgreements(tx: Queryable, orgId: string) {
 		     select case when i.n <= 3
 		       then to_char(m.day - interval '7 days', 'YYYYMMDD') || '-' || (i.n + 7)
 		       else to_char(m.day, 'YYYYMMDD') || '-' || i.n end as caller) c`,
+		[orgId, category.id]
+	);
+	await tx.query(
+		`with c as (
+		   insert into public.chain (org_id, name) values ($1, 'Inwoners'), ($1, 'Ondernemers')
+		   returning id, name)
+		 insert into public.chain_team (team_id, chain_id, org_id)
+		 select t.id, c.id, $1 from c
+		   join public.team t on t.org_id = $1
+		    and t.name = case c.name when 'Inwoners' then 'Afval & Buitenruimte' else 'Wijkteam Noord' end`,
+		[orgId]
+	);
+	// Wijkteam Noord's journey for the businesses' calls, so the chain "Ondernemers" has figures
+	await tx.query(
+		`with j as (
+		   insert into public.journey (org_id, team_id, name, customer_group)
+		   select $1, t.id, 'Vraag over bedrijfsafval', 'Ondernemers'
+		     from public.team t where t.org_id = $1 and t.name = 'Wijkteam Noord'
+		   returning id),
+		 s as (
+		   insert into public.stage (org_id, journey_id, position, name, customer_action, support)
+		   select $1, j.id, 0, 'Vragen', 'Belt op maandagochtend over de inzameling', 'Telefonie'
+		     from j returning id, journey_id),
+		 tp as (
+		   insert into public.touchpoint (org_id, journey_id, stage_id, position, name, channel,
+		     department_id, office, line, synchronous, emotion)
+		   select $1, s.journey_id, s.id, 0, 'Vraag telefonisch beantwoorden', 'phone', d.id,
+		     'front_office', 1, true, -1
+		     from s join public.department d on d.org_id = $1 and d.name = 'KCC'
+		   returning id)
+		 insert into public.touchpoint_category (category_id, touchpoint_id, org_id)
+		 select $2, tp.id, $1 from tp`,
 		[orgId, category.id]
 	);
 }
