@@ -83,3 +83,23 @@ test('the coach sees which agreements hold, records a version, and sees when the
 	await expectNoOverflow(page);
 	await expectAccessible(page);
 });
+
+test('the coach adds a chain, refused without a name, and opens a chain with its figures', async ({
+	page
+}) => {
+	await signIn(page, DEMO, 'coach@voorbeeld.nl');
+	await page.goto(`${DEMO}/teams`);
+	await page.getByRole('link', { name: /Ketens/ }).click();
+	const form = page.locator('form[action="?/create"]');
+	await form.getByLabel('Naam').fill('   ');
+	await form.getByRole('button', { name: 'Toevoegen' }).click();
+	await expect(form.getByLabel('Naam')).toHaveAttribute('aria-invalid', 'true');
+	await expect(page.getByRole('heading', { level: 2, name: 'Ondernemers' })).toBeVisible();
+	await expectAccessible(page);
+	await page.getByRole('link', { name: 'Ondernemers' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Ondernemers' })).toBeVisible();
+	await expect(page.getByRole('link', { name: 'Wijkteam Noord' })).toBeVisible();
+	await expect(page.getByText('Herhaalmeldingen')).toBeVisible();
+	await expectNoOverflow(page);
+	await expectAccessible(page);
+});
