@@ -74,10 +74,60 @@ create policy "coaches and admins record service agreements" on public.service_a
 revoke update, delete, truncate on public.service_agreement from public, anon, authenticated;
 
 -- ---------------------------------------------------------------------------------------------
+-- The times of each handoff, kept in report_flow beside its departments, so that the waits are
+-- read from one row per case instead of sorting every event again (a million events: seconds):
+-- handoff_left[i] is the time of the last event in handoff_from[i], handoff_arrived[i] of the
+-- first event in handoff_to[i]. The recomputation is the one of 20261123070000_case_data.sql
+-- with these two arrays added; the existing flows are recomputed once.
+alter table public.report_flow
+  add column handoff_left timestamptz[] not null default '{}',
+  add column handoff_arrived timestamptz[] not null default '{}';
+
+create or replace function private.refresh_report_flow(p_reports uuid[]) returns void
+language plpgsql security definer
+set search_path = ''
+set plan_cache_mode = force_custom_plan
+as $$
+begin
+  delete from public.report_flow w where p_reports is null or w.report_id = any (p_reports);
+  insert into public.report_flow
+    (report_id, org_id, events, activities, variant, handoffs, handoff_from, handoff_to,
+     handoff_left, handoff_arrived)
+  select a.report_id, a.org_id, a.events, a.activities, md5(a.activities::text)::uuid,
+    cardinality(a.handoff_from), a.handoff_from, a.handoff_to, a.handoff_left, a.handoff_arrived
+  from (
+  select s.report_id, s.org_id, count(*)::integer as events,
+    array_agg(s.activity order by s.occurred_at, s.seq, s.id) as activities,
+    coalesce(array_agg(s.prev_dept order by s.occurred_at, s.seq, s.id)
+      filter (where s.prev_dept <> s.dept), '{}') as handoff_from,
+    coalesce(array_agg(s.dept order by s.occurred_at, s.seq, s.id)
+      filter (where s.prev_dept <> s.dept), '{}') as handoff_to,
+    coalesce(array_agg(s.prev_at order by s.occurred_at, s.seq, s.id)
+      filter (where s.prev_dept <> s.dept), '{}') as handoff_left,
+    coalesce(array_agg(s.occurred_at order by s.occurred_at, s.seq, s.id)
+      filter (where s.prev_dept <> s.dept), '{}') as handoff_arrived
+  from (
+    select e.id, e.report_id, e.org_id, e.occurred_at, e.seq, e.activity, d.dept,
+      lag(d.dept) over w as prev_dept,
+      lag(e.occurred_at) over w as prev_at
+    from public.report_event e
+    cross join lateral (select nullif(btrim(e.department), '') as dept) d
+    where p_reports is null or e.report_id = any (p_reports)
+    window w as (partition by e.report_id order by e.occurred_at, e.seq, e.id)
+  ) s
+  group by s.report_id, s.org_id
+  ) a;
+end
+$$;
+revoke all on function private.refresh_report_flow(uuid[]) from public;
+select private.refresh_report_flow(null);
+
+-- ---------------------------------------------------------------------------------------------
 -- Every handoff of the cases (in p_categories; null = all) whose wait ended in [p_from, p_to).
 -- A handoff is two consecutive events of a case (ordered by occurred_at, then seq, then id, as
 -- report_flow orders them) whose departments — trimmed, empty = none — are both present and
--- differ: the first is the last event in A, the second the first event in B.
+-- differ: the first is the last event in A, the second the first event in B (report_flow keeps
+-- them: handoff_from/_to, handoff_left/_arrived).
 --   left_at, arrived_at   the two events' times; the period selects on arrived_at
 --   week                  the ISO week (Monday, organisation's zone) of arrived_at: a wait is
 --                         known when B picks up, so it belongs to that week
@@ -112,9 +162,9 @@ returns table (
   unit public.agreement_unit,
   within boolean
 )
+-- No SET clause, so that it is inlined into the query that calls it (every name in it is
+-- schema-qualified): the caller's filters and aggregates are planned with it in one piece.
 language sql stable
-set search_path = ''
-set plan_cache_mode = force_custom_plan
 as $$
   -- the versions with the departments' names and the day the next version starts (a few rows)
   with version as materialized (
@@ -127,43 +177,37 @@ as $$
     join public.department td on td.id = s.to_department_id
     where p_org is null or s.org_id = p_org
   ),
-  -- every event up to p_to with the one before it in its case: one pass, no lookups per case
+  -- the handoffs of each case as report_flow keeps them, in order
   handoff as (
-    select h.report_id, h.org_id, h.prev_dept, h.dept, h.prev_at, h.occurred_at,
+    select w.report_id, w.org_id, h.prev_dept, h.dept, h.prev_at, h.occurred_at,
       h.prev_at at time zone o.timezone as left_local,
       h.occurred_at at time zone o.timezone as arrived_local
-    from (
-      select e.report_id, e.org_id, e.occurred_at, d.dept,
-        lag(d.dept) over ev as prev_dept,
-        lag(e.occurred_at) over ev as prev_at
-      from public.report_event e
-      cross join lateral (select nullif(btrim(e.department), '') as dept) d
-      where (p_to is null or e.occurred_at < p_to)
-        and (p_org is null or e.org_id = p_org)
-      window ev as (partition by e.report_id order by e.occurred_at, e.seq, e.id)
-    ) h
-    join public.organisation o on o.id = h.org_id
-    join public.report r on r.id = h.report_id
-    where h.prev_dept <> h.dept
-      and (p_from is null or h.occurred_at >= p_from)
+    from public.report_flow w
+    join public.report r on r.id = w.report_id
+    join public.organisation o on o.id = w.org_id
+    cross join lateral unnest(w.handoff_from, w.handoff_to, w.handoff_left, w.handoff_arrived)
+      as h (prev_dept, dept, prev_at, occurred_at)
+    where w.handoffs > 0
+      and (p_org is null or w.org_id = p_org)
       and (p_categories is null or r.category_id = any (p_categories))
+      and (p_from is null or h.occurred_at >= p_from)
+      and (p_to is null or h.occurred_at < p_to)
   )
+  -- each expression written where it is used (no lateral that would force it): a caller that
+  -- does not ask for a column does not compute it, and working days are counted only for the
+  -- handoffs held to an agreement in working days, or when asked for
   select h.report_id, h.prev_dept, h.dept, h.prev_at, h.occurred_at,
     date_trunc('week', h.arrived_local)::date,
-    x.hours,
-    x.days,
+    extract(epoch from h.occurred_at - h.prev_at)::float8 / 3600,
+    private.working_days(h.left_local::date, h.arrived_local::date),
     v.id, v.from_department_id, v.to_department_id, v.limit_value::float8, v.unit,
     case
       when v.id is null then null
-      when v.unit = 'hours' then x.hours <= v.limit_value
-      else x.days <= v.limit_value
+      when v.unit = 'hours' then extract(epoch from h.occurred_at - h.prev_at)::float8 / 3600
+        <= v.limit_value
+      else private.working_days(h.left_local::date, h.arrived_local::date) <= v.limit_value
     end
   from handoff h
-  cross join lateral (
-    select extract(epoch from h.occurred_at - h.prev_at)::float8 / 3600 as hours,
-      private.working_days(h.left_local::date, h.arrived_local::date) as days
-    offset 0
-  ) x
   left join version v on v.org_id = h.org_id and v.from_name = h.prev_dept
     and v.to_name = h.dept and v.valid_from <= h.left_local::date
     and (v.valid_to is null or h.left_local::date < v.valid_to)

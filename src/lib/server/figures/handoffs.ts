@@ -91,12 +91,13 @@ export interface HandoffCell {
 /** Every pair of departments with handoffs: volume, median wait and share within agreement. */
 export function handoffMatrix(tx: Queryable, filter: HandoffFilter): Promise<HandoffCell[]> {
 	return tx.query<HandoffCell>(
-		`select from_department as "from", to_department as "to", count(*)::int as handoffs,
+		`select from_department collate "C" as "from", to_department collate "C" as "to",
+		        count(*)::int as handoffs,
 		        percentile_cont(0.5) within group (order by wait_hours) as "medianHours",
 		        (count(*) filter (where within))::float8 / nullif(count(within), 0) as share
 		   from public.handoff_waits(${ARGS})
-		  group by from_department, to_department
-		  order by count(*) desc, from_department, to_department`,
+		  group by 1, 2
+		  order by count(*) desc, 1, 2`,
 		params(filter)
 	);
 }
