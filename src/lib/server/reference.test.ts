@@ -5,7 +5,6 @@ import { beforeAll, expect, it } from 'vitest';
 import { forEachDriver, type TestDb } from './db/test-helpers';
 import { importStream, type ImportOptions } from './import';
 import { summary } from './figures/metrics';
-import { arrivals } from './figures/load';
 
 // Koers's figures on the real files in ../shared/data must equal the figures an independent
 // script computes a different way (Python's standard library, straight from the file:
