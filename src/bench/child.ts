@@ -15,6 +15,8 @@ import { postgresDriver } from '../lib/server/db/postgres';
 import { importStream, type Mapping } from '../lib/server/import';
 import type { Queryable } from '../lib/server/db/types';
 import * as metrics from '../lib/server/figures/metrics';
+import { agreementHolds, handoffMatrix } from '../lib/server/figures/handoffs';
+import { arrivals } from '../lib/server/figures/load';
 
 const SUPABASE_DIR = fileURLToPath(new URL('../../supabase', import.meta.url));
 
@@ -55,6 +57,9 @@ export interface FiguresResult {
 	weeklySeconds: number[] | null;
 	weeks: number | null;
 	summary: metrics.CaseSummary;
+	/** Issue 12: handoff waits per agreement and per department pair, arrivals per hour. */
+	handoffSeconds?: number[];
+	arrivalsSeconds?: number[];
 }
 
 /** Where an import's time went: database statements by kind, and the rest (Node). */
@@ -189,11 +194,45 @@ async function runImport(job: Extract<Job, { kind: 'import' }>): Promise<JobResu
 					weeks = (await db.asService((tx) => metrics.weekly(tx, filter))).length;
 					weeklySeconds.push(now() - s);
 				}
+			// an agreement between the two departments with the most handoffs, then the matrix and
+			// the agreements' figures (two passes over the handoffs), and the arrivals
+			const handoffSeconds: number[] = [];
+			const arrivalsSeconds: number[] = [];
+			const [top] = summary!.handoffMatrix;
+			if (top)
+				await db.asService(async (tx) => {
+					await tx.query(
+						`insert into public.department (org_id, name, kind)
+						 select $1, d.name, 'back_office' from unnest($2::text[]) as d (name)
+						 on conflict do nothing`,
+						[orgId, [top.from, top.to]]
+					);
+					await tx.query(
+						`insert into public.service_agreement (org_id, from_department_id, to_department_id, limit_value, unit, valid_from)
+						 select $1, f.id, t.id, 2, 'working_days', date '1990-01-01'
+						   from public.department f, public.department t
+						  where f.org_id = $1 and t.org_id = $1 and f.name = $2 and t.name = $3`,
+						[orgId, top.from, top.to]
+					);
+				});
+			for (let i = 0; i < job.figures.repeat; i++) {
+				const s = now();
+				await db.asService(async (tx) => {
+					await handoffMatrix(tx, { orgId });
+					await agreementHolds(tx, { orgId });
+				});
+				handoffSeconds.push(now() - s);
+				const a = now();
+				await db.asService((tx) => arrivals(tx, {}));
+				arrivalsSeconds.push(now() - a);
+			}
 			figures = {
 				summarySeconds,
 				weeklySeconds: hasWeekly ? weeklySeconds : null,
 				weeks: hasWeekly ? weeks : null,
-				summary: summary!
+				summary: summary!,
+				handoffSeconds,
+				arrivalsSeconds
 			};
 		}
 		return { imports, phases, peakMiB: peak, figures, serverVersion: version, setupSeconds };

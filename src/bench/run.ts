@@ -539,6 +539,20 @@ async function main() {
 				`≤ ${TARGET.figuresSeconds} s on PG`
 			],
 			[
+				'figures: handoff matrix + agreements, first / best',
+				figCell(pgFig.handoffSeconds),
+				figCell(liteFig.handoffSeconds),
+				'',
+				`≤ ${TARGET.figuresSeconds} s on PG`
+			],
+			[
+				'figures: arrivals per hour × weekday, first / best',
+				figCell(pgFig.arrivalsSeconds),
+				figCell(liteFig.arrivalsSeconds),
+				'',
+				`≤ ${TARGET.figuresSeconds} s on PG`
+			],
+			[
 				'Koers end to end: CSV import + summary()',
 				secs(pgEnd),
 				secs(liteEnd),

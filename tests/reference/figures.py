@@ -15,6 +15,9 @@ rows: each <event>'s attributes, and its <trace>'s concept:name as case:concept:
   handoffs  consecutive events of a case (by time:timestamp, ties in file order) whose
             department column (--dept, default org:group) is non-empty in both and differs
   variants  distinct activity (concept:name) sequences in that order
+  handoff waits  per handoff, the time from its first event to its second, in hours
+  arrivals  per case, its first event's time in Europe/Amsterdam: ISO weekday and hour, per
+            case:channel (none in most logs)
 Boston 311 (one row per request; US local times without a zone, America/New_York):
   lead time CLOSED_DT − OPEN_DT in hours, closed requests only (real elapsed time, so across a
             DST change the hour counts as it passed)
@@ -24,6 +27,9 @@ Boston 311 (one row per request; US local times without a zone, America/New_York
             opened at most 30 days before (wall-clock local time; an empty Location never matches)
   total     the union; repeatRate = total / requests
   events, handoffs, variants: 0 (a file of requests has no events)
+  arrivals  per Source (the channel), ISO weekday and hour of OPEN_DT in America/New_York, with
+            how many of them are repeats (the union above); a time that does not exist (the
+            spring change) counts as standard time, as PostgreSQL reads it
 Percentiles interpolate linearly between the two nearest ranks (PostgreSQL percentile_cont).
 Prints JSON.
 """
@@ -91,14 +97,27 @@ def event_log(path, dept_column, blank):
     has_dept = any(dept_column in row for row in rows)
     lead_hours, variants = [], Counter()
     handoffs, cases_with_handoff, matrix = 0, 0, Counter()
+    waits, arrivals = [], Counter()
+    amsterdam = ZoneInfo('Europe/Amsterdam')
     for events in cases.values():
         events.sort(key=lambda e: (e[0], e[1]))  # by time, ties in file order
         lead_hours.append((events[-1][0] - events[0][0]).total_seconds() / 3600)
         variants[tuple(e[2]['concept:name'] for e in events)] += 1
+        first = events[0][0]
+        if first.tzinfo is None:
+            first = first.replace(tzinfo=amsterdam)
+        first = first.astimezone(amsterdam)
+        channel = (events[0][2].get('case:channel') or '').strip() or None
+        arrivals[(channel, first.isoweekday(), first.hour)] += 1
         if has_dept:
             depts = [(e[2].get(dept_column) or '').strip() for e in events]
             depts = ['' if d in blank else d for d in depts]
             pairs = [(a, b) for a, b in zip(depts, depts[1:]) if a and b and a != b]
+            waits.extend(
+                (e2[0] - e1[0]).total_seconds() / 3600
+                for (e1, a), (e2, b) in zip(zip(events, depts), zip(events[1:], depts[1:]))
+                if a and b and a != b
+            )
             handoffs += len(pairs)
             cases_with_handoff += bool(pairs)
             matrix.update(pairs)
@@ -120,7 +139,16 @@ def event_log(path, dept_column, blank):
             'count': len(variants),
             'top': [{'activities': list(seq), 'cases': n} for seq, n in top],
         },
+        'handoffWaitHours': distribution(waits),
+        'arrivals': arrival_cells(arrivals, Counter()),
     }
+
+
+def arrival_cells(arrivals, repeats):
+    return [
+        {'channel': c, 'weekday': d, 'hour': h, 'arrivals': n, 'repeats': repeats[(c, d, h)]}
+        for (c, d, h), n in sorted(arrivals.items(), key=lambda a: (a[0][0] or '', a[0][1], a[0][2]))
+    ]
 
 
 def boston(path, window_days=30):
@@ -151,6 +179,17 @@ def boston(path, window_days=30):
             if any(start - window <= other < start for other, _ in requests):
                 by_rule.add(i)
     total = by_rule | by_source
+    arrivals, repeats = Counter(), Counter()
+    for i, row in enumerate(rows):
+        start = local(row['OPEN_DT'])
+        if start is None:
+            continue
+        # fold=0: an hour that happens twice is its first time; one that does not exist is
+        # read with the offset before the change (standard time), as PostgreSQL does
+        at = start.replace(tzinfo=zone).astimezone(timezone.utc).astimezone(zone)
+        cell = (row['Source'].strip() or None, at.isoweekday(), at.hour)
+        arrivals[cell] += 1
+        repeats[cell] += i in total
     return {
         'file': path,
         'shape': 'case',
@@ -164,6 +203,7 @@ def boston(path, window_days=30):
         'handoffs': 0,
         'casesWithHandoff': 0,
         'variants': {'count': 0, 'top': []},
+        'arrivals': arrival_cells(arrivals, repeats),
     }
 
 

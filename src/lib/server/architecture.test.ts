@@ -284,7 +284,10 @@ const WRITERS: Record<string, string[]> = {
 	idea_vote: ['ideas'],
 	session_version: [], // through private.end_sessions() only
 	sign_in_failure: ['auth/limiter'],
-	contact_activity: ['figures/contact-activities']
+	contact_activity: ['figures/contact-activities'],
+	service_agreement: ['agreements'],
+	chain: ['chains'],
+	chain_team: ['chains']
 };
 
 describe('every table has one owner', () => {

@@ -12,14 +12,16 @@
  * ideas module (unreviewedIdeas).
  */
 import type { CycleStatus } from '$lib/schemas/cycles';
+import { breached, type AgreementStanding } from './agreements';
 import type { EvaluationInput } from '$lib/schemas/evaluations';
 import * as cycles from './cycles';
 import type { ActiveCycle, DecidedRequest, OpenRequest, StagnantCycle } from './cycles';
 import { db, type Claims, type Queryable } from './db';
 import { teamEffects, type EffectBrief } from './figures/cycle-effect';
 import { teamHeadlines, type TeamHeadlines } from './figures/headlines';
-import { today } from './figures/period';
+import { lastWeeks, today } from './figures/period';
 import { unreviewedIdeas, type IdeaSummary } from './ideas';
+import { teamCategoryIds } from './journeys';
 import { attempt, refuse, refused, type Result } from './result';
 import * as teams from './teams';
 
@@ -49,7 +51,12 @@ export interface CoachTeam {
 	stagnant: StagnantCycle[];
 	ideas: WaitingIdea[];
 	requests: OpenRequest[];
+	/** Agreements between departments that the team's cases cross, held below the threshold. */
+	agreements: AgreementStanding[];
 }
+
+/** Weeks over which the coach view judges the agreements. */
+const AGREEMENT_WEEKS = 13;
 
 export interface CoachOverview {
 	/** Today in the organisation's time zone (YYYY-MM-DD). */
@@ -85,6 +92,7 @@ async function teamDetails(
 		cycles.statusCounts(tx, ids),
 		cycles.stagnant(tx, ids, STAGNANT_DAYS)
 	]);
+	const period = await lastWeeks(tx, AGREEMENT_WEEKS);
 	const result: CoachTeam[] = [];
 	for (const t of coached) {
 		result.push({
@@ -101,7 +109,8 @@ async function teamDetails(
 			ideas: ideas
 				.filter((i) => i.teamId === t.id)
 				.map((i) => ({ id: i.id, body: i.body, days: daysSince(i.createdAt) })),
-			requests: requests.filter((r) => r.teamId === t.id)
+			requests: requests.filter((r) => r.teamId === t.id),
+			agreements: period ? await breached(tx, period, await teamCategoryIds(tx, t.id)) : []
 		});
 	}
 	return result;

@@ -91,7 +91,32 @@ forEachDriver('figures on the real files agree with the independent script', (db
 				...options
 			});
 			expect(result.rejected).toBe(false);
-			return t.db.asService((tx) => summary(tx, { orgId: org.id }));
+			return t.db.asService(async (tx) => ({
+				...(await summary(tx, { orgId: org.id })),
+				// handoff waits (public.handoff_waits) and arrivals per hour (public.arrivals); the
+				// service path sees every organisation, so narrowed to this one
+				waits: (
+					await tx.query<{ count: number; median: number | null; p85: number | null }>(
+						`select count(*)::int as count,
+						        percentile_cont(0.5) within group (order by wait_hours) as median,
+						        percentile_cont(0.85) within group (order by wait_hours) as p85
+						   from public.handoff_waits(null, null, null, $1)`,
+						[org.id]
+					)
+				)[0],
+				arrivals: await tx.query<{
+					channel: string | null;
+					weekday: number;
+					hour: number;
+					arrivals: number;
+					repeats: number;
+				}>(
+					`select channel, weekday, hour, arrivals, repeats
+					   from public.arrivals(null, null, null, $1)
+					  order by coalesce(channel, ''), weekday, hour`,
+					[org.id]
+				)
+			}));
 		}
 
 		const close = (a: number | null, b: number | null) => {
@@ -138,6 +163,15 @@ forEachDriver('figures on the real files agree with the independent script', (db
 				r.variants.top.slice(0, k.variants.top.length).map((v: { cases: number }) => v.cases)
 			);
 			if (r.handoffMatrix) expect(byPair(k.handoffMatrix)).toEqual(byPair(r.handoffMatrix));
+			// handoff waits and arrivals per channel, weekday and hour
+			if (r.handoffWaitHours) {
+				expect(k.waits.count).toBe(r.handoffWaitHours.count);
+				if (k.waits.count) {
+					close(k.waits.median, r.handoffWaitHours.median);
+					close(k.waits.p85, r.handoffWaitHours.p85);
+				}
+			}
+			expect(k.arrivals).toEqual(r.arrivals);
 			if (r.repeats) {
 				expect(k.openCases.total).toBe(r.open);
 				expect(k.repeats).toEqual(r.repeats);

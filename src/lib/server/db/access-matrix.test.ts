@@ -139,7 +139,18 @@ const MATRIX: Record<string, Record<Op, Cell>> = {
 		insert: teamsWide,
 		update: nobody,
 		delete: { memberA: A, memberB: B }
-	}
+	},
+	// everyone reads the agreements between departments; coaches and admins record versions,
+	// which nobody changes or removes
+	service_agreement: {
+		select: orgWide,
+		insert: { coachA: ['a'], admin: ['a'], outsider: ['b'] },
+		update: nobody,
+		delete: nobody
+	},
+	// customer groups: everyone reads them, coaches and admins keep them and place teams in them
+	chain: { ...all({ coachA: ['a'], admin: ['a'], outsider: ['b'] }), select: orgWide },
+	chain_team: { ...all({ coachA: ['a'], admin: ['a'], outsider: ['b'] }), select: orgWide }
 };
 
 type Stmt = [sql: string, params: unknown[]];
@@ -168,6 +179,10 @@ interface OrgRows {
 	event: string;
 	preset: string;
 	token: string;
+	agreement: string;
+	chain: string;
+	/** A second department, the agreement's B. */
+	otherDepartment: string;
 }
 interface TeamRows {
 	org: OrgRows;
@@ -546,6 +561,51 @@ const SPECS: Record<string, Spec> = {
 				[`insert into idea_vote (idea_id, org_id) values ($1, $2)`, [t.idea, t.org.org]]
 			]),
 		rows: (f) => perTeam(f, (t) => [`${t.idea}:${t.member}`])
+	},
+	service_agreement: {
+		key: 'id::text',
+		set: 'limit_value = limit_value',
+		// a version starting later than every existing one
+		insert: (f) =>
+			insertPerOrg(f, (o) => [
+				[
+					`insert into service_agreement (org_id, from_department_id, to_department_id, limit_value, unit, valid_from)
+					 values ($1, $2, $3, 2, 'working_days', '2026-06-01')`,
+					[o.org, o.department, o.otherDepartment]
+				]
+			]),
+		rows: (f) => perOrg(f, (o) => [o.agreement])
+	},
+	chain: {
+		key: 'id::text',
+		set: 'name = name',
+		insert: (f) =>
+			insertPerOrg(f, (o) => [
+				[`insert into chain (org_id, name) values ($1, 'Werkgevers')`, [o.org]]
+			]),
+		rows: (f) => perOrg(f, (o) => [o.chain])
+	},
+	chain_team: {
+		key: 'team_id::text',
+		set: 'chain_id = chain_id',
+		// a team of the organisation into its chain (out of any chain first)
+		insert: (f) => ({
+			a: [
+				['delete from chain_team where team_id = $1', [f.teams.B.team]],
+				[
+					`insert into chain_team (team_id, chain_id, org_id) values ($1, $2, $3)`,
+					[f.teams.B.team, f.orgs.a.chain, f.orgs.a.org]
+				]
+			],
+			b: [
+				['delete from chain_team where team_id = $1', [f.teams.X.team]],
+				[
+					`insert into chain_team (team_id, chain_id, org_id) values ($1, $2, $3)`,
+					[f.teams.X.team, f.orgs.b.chain, f.orgs.b.org]
+				]
+			]
+		}),
+		rows: (f) => ({ a: [f.teams.A.team], b: [f.teams.X.team] })
 	}
 };
 
@@ -774,9 +834,23 @@ forEachDriver('the access-control matrix', (t) => {
 					`insert into report (org_id, source, external_id, received_at, batch_id) values ($1, 'zaken', 'Z-1', now(), $2) returning id`,
 					[org.id, batch]
 				);
+				const otherDepartment = await one(
+					`insert into department (org_id, name, kind) values ($1, 'Achterkant', 'back_office') returning id`,
+					[org.id]
+				);
 				return {
 					org: org.id,
 					department: org.departmentId,
+					otherDepartment,
+					chain: await one(
+						`insert into chain (org_id, name) values ($1, 'Inwoners') returning id`,
+						[org.id]
+					),
+					agreement: await one(
+						`insert into service_agreement (org_id, from_department_id, to_department_id, limit_value, unit, valid_from)
+						 values ($1, $2, $3, 1, 'working_days', '2026-01-01') returning id`,
+						[org.id, org.departmentId, otherDepartment]
+					),
 					bystander,
 					invitation: await one(
 						`insert into invitation (org_id, person_id, token_hash) values ($1, $2, $3) returning id`,
@@ -905,20 +979,26 @@ forEachDriver('the access-control matrix', (t) => {
 					newIdea
 				};
 			};
+			const placeInChain = (o: OrgRows, team: string) =>
+				tx.query(`insert into chain_team (team_id, chain_id, org_id) values ($1, $2, $3)`, [
+					team,
+					o.chain,
+					o.org
+				]);
 			const memberA = await signedUp(a, 'member-a');
 			const leadA = await signedUp(a, 'lead-a');
 			const memberB = await signedUp(a, 'member-b');
-			return {
-				orgs,
-				teams: {
-					A: await teamRows(orgs.a, 'A', a.coach.personId, [
-						[memberA, 'member'],
-						[leadA, 'lead']
-					]),
-					B: await teamRows(orgs.a, 'B', null, [[memberB, 'member']]),
-					X: await teamRows(orgs.b, 'X', b.coach.personId, [[b.staff.personId, 'member']])
-				}
+			const teams = {
+				A: await teamRows(orgs.a, 'A', a.coach.personId, [
+					[memberA, 'member'],
+					[leadA, 'lead']
+				]),
+				B: await teamRows(orgs.a, 'B', null, [[memberB, 'member']]),
+				X: await teamRows(orgs.b, 'X', b.coach.personId, [[b.staff.personId, 'member']])
 			};
+			await placeInChain(orgs.a, teams.A.team);
+			await placeInChain(orgs.b, teams.X.team);
+			return { orgs, teams };
 		});
 		claims = {
 			staff: a.staff.claims,

@@ -1,5 +1,6 @@
 import { hashPassword, insertAccount } from '../auth/accounts';
 import type { Db } from '../db';
+import { seedDemoAgreements } from './agreements';
 import { seedDemoCases } from './cases';
 import { seedDemoContacts } from './contacts';
 import { seedDemoIdeas } from './ideas';
@@ -64,6 +65,7 @@ export async function seedDemo(db: Db, pseudonymSecret: string) {
 		await seedDemoTeams(tx, orgId);
 		await seedDemoIdeas(tx, orgId);
 		await seedDemoContacts(tx, orgId);
+		await seedDemoAgreements(tx, orgId);
 		return [admin, ...people].map((p) => ({ ...p, password: DEMO_PASSWORD }));
 	});
 }

@@ -21,6 +21,7 @@ import {
 	type Office,
 	type UndoChange
 } from '$lib/schemas/journeys';
+import { standings, type AgreementStanding } from '../agreements';
 import { db, type Claims, type Queryable } from '../db';
 import { summary, weekly, type CaseSummary } from '../figures/metrics';
 import { lastWeeks, type Period } from '../figures/period';
@@ -69,6 +70,8 @@ export interface JourneyMap {
 	people: { id: string; name: string }[];
 	/** The change Undo would take back (editors only). */
 	undo: { change: UndoChange; subject: string } | null;
+	/** The agreements between departments, held on the handoffs of this journey's cases. */
+	agreements: AgreementStanding[];
 }
 
 async function canSeeCases(tx: Queryable): Promise<boolean> {
@@ -310,8 +313,12 @@ export function get(
 				}
 			: { departments: [], people: [], undo: null };
 		const data = await touchpointData(tx, touchpoints, period, seeCases);
+		const journeyCategories = seeCases
+			? touchpoints.flatMap((t) => t.categories.map((c) => c.id))
+			: [];
 		return {
 			team,
+			agreements: await standings(tx, period, journeyCategories),
 			journey: {
 				id: j.id,
 				name: j.name,

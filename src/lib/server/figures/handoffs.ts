@@ -1,0 +1,103 @@
+/**
+ * Handoff waits and how well the service agreements (DVO) between departments hold, computed in
+ * SQL over public.handoff_waits (supabase/migrations/20261204090000_agreements.sql): one row per
+ * handoff A → B, its wait from the last event in A to the first event in B, and the agreement
+ * version it is held to. Call inside a transaction of the Db port, as a user (row level security
+ * decides which cases count) or on the service path with `orgId`.
+ */
+import type { Queryable } from '../db/types';
+
+/** Which handoffs a figure covers: those whose wait ended in [from, to), of these categories. */
+export interface HandoffFilter {
+	from?: string | null;
+	to?: string | null;
+	/** Category ids (a journey, a team); null: all. */
+	categories?: readonly string[] | null;
+	orgId?: string | null;
+}
+
+const ARGS = '$1::timestamptz, $2::timestamptz, $3::uuid[], $4::uuid';
+const params = (f: HandoffFilter) => [
+	f.from ?? null,
+	f.to ?? null,
+	f.categories ? [...f.categories] : null,
+	f.orgId ?? null
+];
+
+/** The handoffs held to one agreement (A → B, whatever version was valid at the time). */
+export interface AgreementHold {
+	fromDepartmentId: string;
+	toDepartmentId: string;
+	handoffs: number;
+	within: number;
+	/** within ÷ handoffs; null without handoffs. */
+	share: number | null;
+	medianHours: number | null;
+	p85Hours: number | null;
+	medianWorkingDays: number | null;
+	p85WorkingDays: number | null;
+}
+
+/** Per agreement: its handoffs, how many were within, median and p85 wait. */
+export function agreementHolds(tx: Queryable, filter: HandoffFilter): Promise<AgreementHold[]> {
+	return tx.query<AgreementHold>(
+		`select from_department_id as "fromDepartmentId", to_department_id as "toDepartmentId",
+		        count(*)::int as handoffs, (count(*) filter (where within))::int as within,
+		        (count(*) filter (where within))::float8 / count(*) as share,
+		        percentile_cont(0.5) within group (order by wait_hours) as "medianHours",
+		        percentile_cont(0.85) within group (order by wait_hours) as "p85Hours",
+		        percentile_cont(0.5) within group (order by wait_working_days) as "medianWorkingDays",
+		        percentile_cont(0.85) within group (order by wait_working_days) as "p85WorkingDays"
+		   from public.handoff_waits(${ARGS})
+		  where agreement_id is not null
+		  group by from_department_id, to_department_id`,
+		params(filter)
+	);
+}
+
+export interface AgreementWeek {
+	fromDepartmentId: string;
+	toDepartmentId: string;
+	/** The Monday, 'YYYY-MM-DD'. */
+	week: string;
+	handoffs: number;
+	within: number;
+}
+
+/** Per agreement and ISO week (of the end of the wait): handoffs and how many were within. */
+export function agreementWeeks(tx: Queryable, filter: HandoffFilter): Promise<AgreementWeek[]> {
+	return tx.query<AgreementWeek>(
+		`select from_department_id as "fromDepartmentId", to_department_id as "toDepartmentId",
+		        week::text as week, count(*)::int as handoffs,
+		        (count(*) filter (where within))::int as within
+		   from public.handoff_waits(${ARGS})
+		  where agreement_id is not null
+		  group by from_department_id, to_department_id, week
+		  order by week`,
+		params(filter)
+	);
+}
+
+/** One cell of the department-to-department matrix. */
+export interface HandoffCell {
+	from: string;
+	to: string;
+	handoffs: number;
+	medianHours: number | null;
+	/** Share within the agreement over the handoffs held to one; null when none is. */
+	share: number | null;
+}
+
+/** Every pair of departments with handoffs: volume, median wait and share within agreement. */
+export function handoffMatrix(tx: Queryable, filter: HandoffFilter): Promise<HandoffCell[]> {
+	return tx.query<HandoffCell>(
+		`select from_department collate "C" as "from", to_department collate "C" as "to",
+		        count(*)::int as handoffs,
+		        percentile_cont(0.5) within group (order by wait_hours) as "medianHours",
+		        (count(*) filter (where within))::float8 / nullif(count(within), 0) as share
+		   from public.handoff_waits(${ARGS})
+		  group by 1, 2
+		  order by count(*) desc, 1, 2`,
+		params(filter)
+	);
+}
