@@ -150,7 +150,15 @@ const MATRIX: Record<string, Record<Op, Cell>> = {
 	},
 	// customer groups: everyone reads them, coaches and admins keep them and place teams in them
 	chain: { ...all({ coachA: ['a'], admin: ['a'], outsider: ['b'] }), select: orgWide },
-	chain_team: { ...all({ coachA: ['a'], admin: ['a'], outsider: ['b'] }), select: orgWide }
+	chain_team: { ...all({ coachA: ['a'], admin: ['a'], outsider: ['b'] }), select: orgWide },
+	// the activities that count as contact: read with case data, confirmed and removed by
+	// coaches and admins, never changed (20261204080000_silence.sql)
+	contact_activity: {
+		select: caseReaders,
+		insert: { coachA: ['a'], admin: ['a'], outsider: ['b'] },
+		update: nobody,
+		delete: { coachA: ['a'], admin: ['a'], outsider: ['b'] }
+	}
 };
 
 type Stmt = [sql: string, params: unknown[]];
@@ -181,6 +189,7 @@ interface OrgRows {
 	token: string;
 	agreement: string;
 	chain: string;
+	contact: string;
 	/** A second department, the agreement's B. */
 	otherDepartment: string;
 }
@@ -562,6 +571,19 @@ const SPECS: Record<string, Spec> = {
 			]),
 		rows: (f) => perTeam(f, (t) => [`${t.idea}:${t.member}`])
 	},
+	contact_activity: {
+		key: 'id::text',
+		set: 'direction = direction',
+		insert: (f) =>
+			insertPerOrg(f, (o) => [
+				[
+					`insert into contact_activity (org_id, activity, direction, confirmed_by)
+					 values ($1, 'Klant teruggebeld', 'outbound', private.person_id())`,
+					[o.org]
+				]
+			]),
+		rows: (f) => perOrg(f, (o) => [o.contact])
+	},
 	service_agreement: {
 		key: 'id::text',
 		set: 'limit_value = limit_value',
@@ -844,6 +866,10 @@ forEachDriver('the access-control matrix', (t) => {
 					otherDepartment,
 					chain: await one(
 						`insert into chain (org_id, name) values ($1, 'Inwoners') returning id`,
+						[org.id]
+					),
+					contact: await one(
+						`insert into contact_activity (org_id, activity, direction) values ($1, 'Bevestiging verstuurd', 'outbound') returning id`,
 						[org.id]
 					),
 					agreement: await one(
