@@ -44,6 +44,14 @@ const WRITES: Record<string, [sql: string, ids?: ('org' | 'team' | 'cycle' | 'dr
 	'mandate.review_date': [
 		`insert into mandate (org_id, team_id, decision_rights, review_date) values ($2, $3, '{x}', $1)`
 	],
+	// a new pair of departments each time (versions of one pair must start later and later)
+	'service_agreement.valid_from': [
+		`with a as (insert into department (org_id, name, kind) values ($2, 'A ' || gen_random_uuid(), 'back_office') returning id),
+		      b as (insert into department (org_id, name, kind) values ($2, 'B ' || gen_random_uuid(), 'back_office') returning id)
+		 insert into service_agreement (org_id, from_department_id, to_department_id, limit_value, unit, valid_from)
+		 select $2, a.id, b.id, 1, 'working_days', $1 from a, b`,
+		['org']
+	],
 	'mandate.approved_on': [`update mandate set approved_on = $1 where id = $2`, ['draft']],
 	// next_on must come after held_on: the other one is a day off
 	'evaluation.held_on': [

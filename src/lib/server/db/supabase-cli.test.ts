@@ -16,6 +16,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDEA_STATUSES } from '$lib/ideas/rules';
 import { METRICS } from '$lib/metrics/series';
+import { AGREEMENT_UNITS } from '$lib/schemas/agreements';
 import { BETTER_DIRECTIONS, CYCLE_STATUSES, REQUEST_STATUSES } from '$lib/schemas/cycles';
 import { NORM_UNITS, REPEAT_KEYS } from '$lib/schemas/case-data';
 import { DEPARTMENT_KINDS } from '$lib/schemas/departments';
@@ -60,6 +61,7 @@ function dbPush(url: string, workdir: string, ...flags: string[]) {
  * migration needs its line here (the test fails until it has one).
  */
 const ZOD_ENUMS: Record<string, readonly (string | number)[]> = {
+	agreement_unit: AGREEMENT_UNITS,
 	better_direction: BETTER_DIRECTIONS,
 	channel: CHANNELS,
 	cycle_metric: METRICS,
