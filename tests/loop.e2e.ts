@@ -157,7 +157,8 @@ test('from the worst touchpoint to a test the coach approved over budget', async
 	// and the map shows the cycle on its touchpoint
 	await page.getByRole('link', { name: `Klantcontactmoment: ${worst}` }).click();
 	await ready(page);
-	await expect(worstCard.getByRole('link', { name: /· Test$/ })).toHaveAttribute(
+	// (the demo has another cycle in test on this touchpoint: this one carries its title)
+	await expect(worstCard.getByRole('link', { name: `${worst} · Test` })).toHaveAttribute(
 		'href',
 		new URL(cycleUrl).pathname
 	);

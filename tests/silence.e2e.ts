@@ -20,7 +20,7 @@ test('from the journey map to a touchpoint’s silence and a case story', async 
 		has: page.getByRole('heading', { level: 4, name: 'Melding container niet geleegd' })
 	});
 	await expect(card.locator('[data-silence]')).toContainText(/Stilte p85: \d+(,\d)? werkdagen/);
-	await card.getByRole('link', { name: 'Melding container niet geleegd' }).click();
+	await card.getByRole('link', { name: 'Melding container niet geleegd', exact: true }).click();
 	await page.getByRole('link', { name: /^Trend per week/ }).click();
 
 	await page.locator('[data-silence-link]').click();
