@@ -97,6 +97,8 @@ test.describe('on a tablet', () => {
 			.fill(
 				'Werkwijze KCC aanpassen\nTeksten aan melders aanpassen\nRoutes voor herinzameling kiezen'
 			);
+		// the version in force shows its budget the Dutch way, not as "5000.00"
+		await expect(draft.getByLabel('Budgetlimiet (€)')).toHaveValue(/^\d+(,\d\d)?$/);
 		await draft.getByLabel('Budgetlimiet (€)').fill('6000');
 		await draft.getByRole('button', { name: 'Versie opslaan' }).click();
 		await expect(

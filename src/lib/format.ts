@@ -19,6 +19,18 @@ export const percent = (v: number | null | undefined, digits = 1) =>
 				minimumFractionDigits: digits
 			}).format(v);
 
+/**
+ * A stored amount ("5000.00") as a form field shows it to this user: whole euros without
+ * cents, and the decimal comma in Dutch ("1250,50"), which the schemas read back.
+ */
+export function amountInput(value: string | number | null | undefined): string {
+	if (value === null || value === undefined || value === '') return '';
+	const n = Number(value);
+	if (!Number.isFinite(n)) return String(value);
+	const text = Number.isInteger(n) ? String(n) : n.toFixed(2);
+	return getLocale() === 'nl' ? text.replace('.', ',') : text;
+}
+
 /** Hours as days once they pass two days: what a team says about lead times. */
 export const duration = (
 	hours: number | null | undefined,
