@@ -90,6 +90,30 @@ test.describe('coach view', () => {
 		await expect(waste.getByText('Geen open besluitvragen.')).toBeVisible();
 	});
 
+	test('"Naar de ideeën" leads to the ideas to triage, not to the submission form', async ({
+		page
+	}) => {
+		await signIn(page, DEMO, 'coach@voorbeeld.nl');
+		await page.goto(`${DEMO}/coach`);
+		await expect(page.getByText(/idee(ën)? zonder team wacht/)).toBeVisible();
+		await page.getByRole('link', { name: 'Naar de ideeën' }).click();
+		await expect(page).toHaveURL(/\/ideas\/triage$/);
+		await expect(page.getByRole('heading', { level: 1, name: 'Ideeën beoordelen' })).toBeVisible();
+		await expect(page.getByLabel('Jouw idee')).toHaveCount(0);
+	});
+
+	test("Kim's home page says her team's evaluation is overdue", async ({ page }) => {
+		await signIn(page, DEMO, 'kim@voorbeeld.nl');
+		await page.goto(`${DEMO}/`);
+		const mine = page
+			.getByRole('region', { name: 'Mijn klantteams' })
+			.getByRole('listitem')
+			.filter({ hasText: 'Afval & Buitenruimte' });
+		await expect(mine).toContainText('Volgende evaluatie 2 nov 2026');
+		await expect(mine).toContainText(/\d+ (dagen|weken?) te laat/);
+		await expectAccessible(page);
+	});
+
 	test('an evaluation is recorded for the overdue team and moves its due date', async ({
 		page
 	}) => {
@@ -143,6 +167,13 @@ test.describe('coach view', () => {
 		const waste = card(page, 'Afval & Buitenruimte');
 		await expect(waste.getByText('te laat')).toHaveCount(0);
 		await expect(waste.getByText(/over 8 weken/)).toBeVisible();
+		// and Kim's home page no longer says it is late
+		await page.context().clearCookies();
+		await signIn(page, DEMO, 'kim@voorbeeld.nl');
+		await page.goto(`${DEMO}/`);
+		const mine = page.getByRole('region', { name: 'Mijn klantteams' });
+		await expect(mine.getByText(/over 8 weken/)).toBeVisible();
+		await expect(mine.getByText('te laat')).toHaveCount(0);
 	});
 
 	test('the print page is one clean sheet without navigation', async ({ page }) => {

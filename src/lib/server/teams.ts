@@ -50,6 +50,8 @@ export interface TeamListItem {
 	/** I am on the team or coach it. */
 	mine: boolean;
 	nextEvaluation: string | null;
+	/** Days the next evaluation is late today, in the organisation's zone (negative: to go). */
+	daysLate: number | null;
 }
 
 export function list(claims: Claims): Promise<TeamListItem[]> {
@@ -60,8 +62,11 @@ export function list(claims: Claims): Promise<TeamListItem[]> {
 			        (select m.team_role from team_member m
 			          where m.team_id = t.id and m.person_id = (select private.person_id())) as "myRole",
 			        private.is_team_member(t.id) or t.coach_id = (select private.person_id()) as mine,
-			        public.team_next_evaluation(t.id)::text as "nextEvaluation"
+			        public.team_next_evaluation(t.id)::text as "nextEvaluation",
+			        ((now() at time zone o.timezone)::date - public.team_next_evaluation(t.id))::int
+			          as "daysLate"
 			   from team t left join person c on c.id = t.coach_id and c.role in ('coach', 'admin')
+			   join organisation o on o.id = t.org_id
 			  order by private.is_team_member(t.id) or t.coach_id = (select private.person_id()) desc,
 			           lower(t.name)`
 		)
