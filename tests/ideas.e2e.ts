@@ -215,6 +215,10 @@ test('similar ideas show while typing, and support counts once', async ({ page, 
 	await support.click();
 	await expect(item.getByText('1 steun')).toBeVisible();
 	await expect(support).toHaveAttribute('aria-pressed', 'true');
+	await support.click();
+	await expect(item.getByText('1 steun')).toBeVisible();
+	await expect(item.getByText('Je steunt dit idee')).toBeVisible();
+	await expect(item.getByRole('button', { name: /^Steun intrekken/ })).toBeVisible();
 	// Supporting again (here straight through the API) still counts once.
 	const href = await item.getByRole('link').getAttribute('href');
 	const id = href!.split('/').pop()!;
@@ -228,9 +232,23 @@ test('similar ideas show while typing, and support counts once', async ({ page, 
 		'aria-pressed',
 		'true'
 	);
-	// and taking it back
+	// its label stays and it shows that I support it: pressing it again takes nothing back
+	await expect(page.getByText('Je steunt dit idee')).toBeVisible();
 	await page.getByRole('button', { name: 'Steun dit idee' }).click();
+	await page.waitForTimeout(500);
+	await expect(page.getByText('1 steun')).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Steun dit idee' })).toHaveAttribute(
+		'aria-pressed',
+		'true'
+	);
+	// taking it back is its own step
+	await page.getByRole('button', { name: 'Steun intrekken' }).click();
 	await expect(page.getByText('0 steun')).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Steun dit idee' })).toHaveAttribute(
+		'aria-pressed',
+		'false'
+	);
+	await expect(page.getByRole('button', { name: 'Steun intrekken' })).toHaveCount(0);
 });
 
 test('the coach triages an idea; the submitter sees the new status, the reason and a badge', async ({
