@@ -178,6 +178,11 @@ test('an adopted cycle is read-only; a correction needs a reason and lands in th
 	await ready(page);
 	await expect(page.getByText(/Deze cyclus is afgerond: het plan ligt vast/)).toBeVisible();
 	await expect(page.getByRole('button', { name: 'Plan opslaan' })).toHaveCount(0);
+	// its actions are read too: no ticking off, removing or adding on a finished cycle
+	const actions = page.getByRole('region', { name: 'Acties' });
+	await expect(actions.getByRole('listitem').first()).toBeVisible();
+	await expect(actions.getByRole('button')).toHaveCount(0);
+	await expect(actions.getByLabel('Wie')).toHaveCount(0);
 
 	await page.getByText('Correctie vastleggen').click();
 	await page

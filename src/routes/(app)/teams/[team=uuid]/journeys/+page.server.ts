@@ -2,6 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { parseForm, signedIn } from '$lib/server/forms';
 import * as journeys from '$lib/server/journeys';
 import { journeySchema } from '$lib/schemas/journeys';
+import { EDIT_MODE } from './links';
 import { journeyRefusal } from './refusals.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -18,6 +19,7 @@ export const actions: Actions = {
 		if (!parsed.ok) return parsed.failure;
 		const result = await journeys.create(claims, params.team, parsed.data);
 		if (!result.ok) return journeyRefusal(parsed.form, result.error);
-		redirect(303, `/teams/${params.team}/journeys/${result.id}`);
+		// a new journey opens in edit mode: its first stages are next
+		redirect(303, `/teams/${params.team}/journeys/${result.id}?mode=${EDIT_MODE}`);
 	}
 };

@@ -6,9 +6,18 @@ export function weeksOf(url: URL): number {
 	return (PERIOD_WEEKS as readonly number[]).includes(w) ? w : DEFAULT_WEEKS;
 }
 
-/** The map's address with its period kept (other parameters, such as an open panel, dropped). */
+/** Editing the map is a deliberate step: ?mode=edit shows the editor's controls. */
+export const EDIT_MODE = 'edit';
+
+/**
+ * The map's address with its period and edit mode kept (other parameters, such as an open
+ * panel, dropped).
+ */
 export function mapHref(url: URL, teamId: string, journeyId: string, hash = ''): string {
 	const weeks = url.searchParams.get('weeks');
-	const query = weeks && weeksOf(url) !== DEFAULT_WEEKS ? `?weeks=${weeksOf(url)}` : '';
-	return `/teams/${teamId}/journeys/${journeyId}${query}${hash}`;
+	const query = new URLSearchParams();
+	if (weeks && weeksOf(url) !== DEFAULT_WEEKS) query.set('weeks', String(weeksOf(url)));
+	if (url.searchParams.get('mode') === EDIT_MODE) query.set('mode', EDIT_MODE);
+	const q = query.toString();
+	return `/teams/${teamId}/journeys/${journeyId}${q ? `?${q}` : ''}${hash}`;
 }

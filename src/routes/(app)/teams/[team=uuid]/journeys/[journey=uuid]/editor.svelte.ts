@@ -18,6 +18,7 @@ import {
 } from '$lib/journeys/blueprint';
 import { m } from '$lib/paraglide/messages';
 import type { JourneyMap, UndoStep } from '$lib/server/journeys';
+import { EDIT_MODE } from '../links';
 
 /** What the side panel shows. */
 export type Panel =
@@ -49,6 +50,10 @@ export class JourneyEditor {
 		this.href(Object.fromEntries(PANEL_KEYS.map((k) => [k, null])))
 	);
 	readonly panel: Panel | null = $derived.by(() => this.#panel());
+	/** The map in edit mode (?mode=edit): handles, move buttons, forms. Otherwise it is read. */
+	readonly editing = $derived.by(
+		() => this.#map().canEdit && page.url.searchParams.get('mode') === EDIT_MODE
+	);
 
 	constructor(map: () => JourneyMap) {
 		this.#map = map;
@@ -83,13 +88,13 @@ export class JourneyEditor {
 	};
 
 	#panel(): Panel | null {
-		const map = this.#map();
+		const editing = this.editing;
 		const stages = this.stages;
 		const p = page.url.searchParams;
 		const stageAt = (id: string | null) => stages.findIndex((s) => s.id === id);
-		if (p.get('edit') === 'journey' && map.canEdit) return { kind: 'journey' };
-		if (p.get('new') === 'stage' && map.canEdit) return { kind: 'new-stage' };
-		if (p.get('new') === 'tp' && map.canEdit && stageAt(p.get('stage')) >= 0)
+		if (p.get('edit') === 'journey' && editing) return { kind: 'journey' };
+		if (p.get('new') === 'stage' && editing) return { kind: 'new-stage' };
+		if (p.get('new') === 'tp' && editing && stageAt(p.get('stage')) >= 0)
 			return { kind: 'new-touchpoint', stageId: p.get('stage')! };
 		const tpId = p.get('tp');
 		if (tpId) {
@@ -105,7 +110,7 @@ export class JourneyEditor {
 			}
 		}
 		const index = stageAt(p.get('stage'));
-		if (index >= 0 && map.canEdit) return { kind: 'stage', stage: stages[index], index };
+		if (index >= 0 && editing) return { kind: 'stage', stage: stages[index], index };
 		return null;
 	}
 
@@ -257,7 +262,7 @@ export class JourneyEditor {
 		const el = e.target as HTMLElement | null;
 		const typing = el?.closest('input, textarea, select, [contenteditable="true"]');
 		if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'z') {
-			if (typing || !map.canEdit || !map.undo) return;
+			if (typing || !this.editing || !map.undo) return;
 			e.preventDefault();
 			this.undoForm?.requestSubmit();
 		} else if (e.key === 'Escape' && panel && !typing) {
