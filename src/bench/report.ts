@@ -39,6 +39,24 @@ export function machine(): string {
 	);
 }
 
+/** Wraps a paragraph or list item at 100 columns, as the rest of the README is written. */
+function wrap(text: string): string {
+	if (text.startsWith('|')) return text; // a table
+	const indent = text.startsWith('- ') ? '  ' : '';
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.replace(/\s*\n\s*/g, ' ').split(' ')) {
+		// never start a line with what Markdown would read as a list, quote, heading or table
+		const safe = !/^([-+*>#|=]|\d+[.)])/.test(word);
+		if (line && safe && line.length + 1 + word.length > 100) {
+			lines.push(line);
+			line = indent + word;
+		} else line = line ? `${line} ${word}` : word;
+	}
+	lines.push(line);
+	return lines.join('\n');
+}
+
 /**
  * Puts `body` between `<!-- name -->` and `<!-- /name -->` in README.md (a new subsection of
  * "Benchmark" titled `title` when the markers are missing), then formats it with prettier.
@@ -48,7 +66,18 @@ export async function updateReadme(name: string, title: string, body: string) {
 	let text = await readFile(path, 'utf8');
 	const open = `<!-- ${name} -->`;
 	const close = `<!-- /${name} -->`;
-	const section = `${open}\n\n${body.trim()}\n\n${close}`;
+	const blocks = body
+		.trim()
+		.split(/\n{2,}/)
+		.map((b) =>
+			b.startsWith('|')
+				? b
+				: b
+						.split(/\n(?=- )/)
+						.map(wrap)
+						.join('\n')
+		);
+	const section = `${open}\n\n${blocks.join('\n\n')}\n\n${close}`;
 	const start = text.indexOf(open);
 	const end = text.indexOf(close);
 	if (start !== -1 && end > start)
