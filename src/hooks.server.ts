@@ -13,7 +13,7 @@ import { authenticate } from '$lib/server/auth';
 import { bodyLimit, declared, limitBody } from '$lib/server/body-limit';
 import { isAdminRoute } from '$lib/server/forms';
 import { hasControlCharacter } from '$lib/schemas/fields';
-import { isUnavailable } from '$lib/server/db/errors';
+import { outageOf, type Outage } from '$lib/server/db/errors';
 import { logRequest, requestId } from '$lib/server/log';
 import { securityHeaders } from '$lib/server/security-headers';
 import { needsSetup } from '$lib/server/organisations';
@@ -45,21 +45,25 @@ const query: Handle = ({ event, resolve }) => {
 
 /**
  * The database cannot be reached (stopped, restarting, the network gone): 503 in the person's
- * language within seconds (the driver's connect timeout), not a hang or a stack trace. A failure
- * in a later hook (the sign-in check, the guard) arrives here thrown; one inside a page or an
+ * language within seconds (the driver's connect timeout), not a hang or a stack trace. Its disk
+ * is full: 507, the same way (the change is not saved, nothing stored is touched). A failure in a
+ * later hook (the sign-in check, the guard) arrives here thrown; one inside a page or an
  * endpoint, which SvelteKit has already rendered as a 500, was marked by handleError. Nothing to
- * recover: the driver connects again on the next request once the database is back.
+ * recover: the driver connects again on the next request once the database is back, and writes
+ * succeed again once there is room.
  */
 const outage: Handle = async ({ event, resolve }) => {
 	try {
 		const response = await resolve(event);
-		return unreachable.has(event.locals) ? unavailable(event) : response;
+		const kind = outages.get(event.locals);
+		return kind ? unavailable(event, kind) : response;
 	} catch (e) {
-		if (!isUnavailable(e)) throw e;
-		return unavailable(event);
+		const kind = outageOf(e);
+		if (!kind) throw e;
+		return unavailable(event, kind);
 	}
 };
-const unreachable = new WeakSet<App.Locals>();
+const outages = new WeakMap<App.Locals, Outage>();
 
 const auth: Handle = async ({ event, resolve }) => {
 	event.locals.claims = await authenticate(event);
@@ -155,8 +159,12 @@ export const handle = sequence(frame, query, i18n, outage, auth, bodySize, guard
 
 /** Every request is logged in one line (frame); real failures also get their stack trace. */
 export const handleError: HandleServerError = ({ error: e, event, status, message }) => {
-	if (isUnavailable(e)) {
-		unreachable.add(event.locals);
+	const kind = outageOf(e);
+	if (kind) {
+		outages.set(event.locals, kind);
+		// one line for the operator (the error carries the statement's parameters: personal data)
+		if (kind === 'disk_full')
+			console.error(`Koers: no room left to write: ${(e as Error).message}`);
 		return { message };
 	}
 	if (status >= 500) console.error(e);

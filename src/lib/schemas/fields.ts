@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+// In the browser zod first tries whether it may compile validators with `new Function`; Koers's
+// content security policy has no 'unsafe-eval', so the try fails (harmlessly, it is caught) and
+// Chromium reports a policy violation on every page that validates a form. Don't try there.
+if (typeof document !== 'undefined') z.config({ jitless: true });
+
 /**
  * Field rules shared by forms, API and importers. Error messages are message keys
  * (see $lib/i18n/errors.ts), so they show in the user's language.

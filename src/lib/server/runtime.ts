@@ -25,6 +25,9 @@ export async function start(env: Record<string, string | undefined> = process.en
 	setLogLevel(config.logLevel);
 	if (config.databaseUrl) guardDriverErrors();
 	useDb(db);
+	// `node build` stops on SIGTERM/SIGINT once its connections are done, which an open pool of
+	// PostgreSQL connections would hold off for ever: close the database when the adapter says so.
+	process.once('sveltekit:shutdown', () => void db.close());
 	configureAuth({
 		supabase: config.supabase,
 		sessionSecret: secrets.sessionSecret,
