@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import {
 	DEMO,
@@ -123,6 +125,7 @@ test('a team member reads the Cijfers: charts, period, a source, a heat-map cell
 
 	// the agreements page: its matrix cell opens the same example cases
 	await page.goto(`${DEMO}/figures/agreements`);
+	await page.screenshot({ path: 'tests/screenshots/agreements-flow-tablet.png', fullPage: true });
 	await page.locator('a[data-cell="KCC>Afvalinzameling"]').click();
 	await expect(
 		page.getByRole('heading', { level: 1, name: 'Overdracht KCC → Afvalinzameling' })
@@ -155,4 +158,56 @@ test('the Cijfers page at phone and laptop size: no word broken, nothing wider t
 		if (name !== 'narrow')
 			await page.screenshot({ path: `tests/screenshots/cijfers-${name}.png`, fullPage: true });
 	}
+});
+
+test("an admin imports Boston's requests with their channels in Koers's words", async ({
+	page
+}) => {
+	// the first 20 requests of the real Boston 311 file: 12 by Constituent Call, 6 Employee
+	// Generated, 2 Self Service
+	const boston = readFileSync(
+		resolve('..', 'shared', 'data', 'boston311_2015_Abandoned_Vehicles.csv'),
+		'utf8'
+	);
+	const head = boston.split('\n').slice(0, 21).join('\n') + '\n';
+	await signIn(page, DEMO, 'admin@voorbeeld.nl');
+	await page.goto(`${DEMO}/admin/import`);
+	await page.setInputFiles('#file', {
+		name: 'boston-20.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from(head)
+	});
+	await page.getByRole('button', { name: 'Bestand bekijken' }).click();
+	const channels = page.locator('[data-values="channel"]');
+	await expect(channels.getByRole('heading')).toHaveText('Kanaal (kolom Source)');
+	// suggested from the words of each value; a value without a channel word stays as it is
+	await expect(channels.getByLabel('Constituent Call')).toHaveValue('telefoon');
+	await expect(channels.getByLabel('Self Service')).toHaveValue('web');
+	await expect(channels.getByLabel('Employee Generated')).toHaveValue('');
+	await channels.getByLabel('Employee Generated').selectOption('balie');
+	await expectAccessible(page);
+	await page.screenshot({ path: 'tests/screenshots/import-values-tablet.png', fullPage: true });
+	await page.getByRole('button', { name: 'Inlezen' }).click();
+	await expect(page.getByRole('heading', { name: 'Ingelezen', exact: true })).toBeVisible();
+
+	// the figures by channel use the organisation's words
+	await page.goto(`${DEMO}/figures?source=boston-20.csv`);
+	await expect(tile(page, 'Meldingen')).toHaveText('20');
+	const options = await page.getByLabel('Kanaal').locator('option').allInnerTexts();
+	expect(options).toEqual(expect.arrayContaining(['telefoon', 'web', 'balie']));
+	expect(options).not.toContain('Constituent Call');
+	await page.goto(`${DEMO}/figures?source=boston-20.csv&channel=telefoon`);
+	await expect(tile(page, 'Meldingen')).toHaveText('12');
+
+	// the next file remembers the choice
+	await page.goto(`${DEMO}/admin/import`);
+	await page.setInputFiles('#file', {
+		name: 'boston-again.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from(head)
+	});
+	await page.getByRole('button', { name: 'Bestand bekijken' }).click();
+	await expect(
+		page.locator('[data-values="channel"]').getByLabel('Employee Generated')
+	).toHaveValue('balie');
 });
