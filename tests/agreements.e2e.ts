@@ -33,9 +33,16 @@ test('the coach sees which agreements hold, records a version, and sees when the
 	const matrix = page.getByRole('table', { name: /Van afdeling/ });
 	await expect(matrix.getByRole('rowheader', { name: 'KCC' })).toBeVisible();
 	await expect(matrix).toContainText('binnen afspraak');
+	// the flow between departments: a diagram (boxes and arrows with volume and median wait),
+	// and the same in words, busiest first
 	const flows = page.getByRole('region', { name: /Stroom tussen afdelingen/ });
-	await expect(flows.getByRole('listitem').first()).toContainText(/^KCC →.*Afvalinzameling/);
-	await expect(flows.getByRole('listitem').first()).toContainText('mediane wachttijd');
+	await expect(flows.getByRole('img')).toHaveAccessibleName(/^Stroomdiagram: \d+ afdelingen/);
+	await expect(flows.locator('svg text', { hasText: 'Afvalinzameling' })).toBeVisible();
+	await expect(flows.locator('svg text.label').first()).toHaveText(/^[\d.]+ · [\d,]+ (uur|dagen)$/);
+	await page.getByText('De stroom als tekst').click();
+	const busiest = page.locator('details ol li').first();
+	await expect(busiest).toContainText(/^KCC →.*Afvalinzameling/);
+	await expect(busiest).toContainText('mediane wachttijd');
 	await expectNoOverflow(page);
 	await expectAccessible(page);
 
@@ -105,6 +112,9 @@ test('the coach adds a chain, refused without a name, and opens a chain with its
 	await expect(page.getByRole('heading', { level: 1, name: 'Ondernemers' })).toBeVisible();
 	await expect(page.getByRole('link', { name: 'Wijkteam Noord' })).toBeVisible();
 	await expect(page.getByText('Herhaalmeldingen')).toBeVisible();
+	// silence rolled up over the chain's cases too
+	await expect(page.locator('[data-tile="silence-p85"] dd')).toHaveText(/^[\d,]+ werkdagen$/);
+	await expect(page.locator('[data-tile="silence-over-norm"] dd')).toHaveText(/%$/);
 	await expectNoOverflow(page);
 	await expectAccessible(page);
 });

@@ -126,7 +126,15 @@ export const importRequestSchema = z.object({
 	),
 	dayFirst: z.boolean().default(true),
 	skipInvalid: z.boolean().default(false),
-	preset: plainText().trim().max(100, { error: 'too_long' }).optional()
+	preset: plainText().trim().max(100, { error: 'too_long' }).optional(),
+	/** Per field: a source value → the organisation's word for it ('' keeps the value). */
+	values: z
+		.object({
+			channel: z.record(plainText().max(300), plainText().max(300)),
+			department: z.record(plainText().max(300), plainText().max(300))
+		})
+		.partial()
+		.optional()
 });
 export type ImportRequest = z.infer<typeof importRequestSchema>;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
@@ -182,6 +190,19 @@ export function importRequestFromForm(form: FormData) {
 		timezone: form.get('timezone'),
 		dayFirst: form.get('dateOrder') !== 'month',
 		skipInvalid: form.get('skipInvalid') === 'on',
-		preset: (form.get('preset') as string | null) || undefined
+		preset: (form.get('preset') as string | null) || undefined,
+		values: valuesFromForm(form)
 	};
+}
+
+/** The value map of the form: parallel fields `valueFrom.<field>` and `valueTo.<field>`. */
+function valuesFromForm(form: FormData) {
+	const values: Record<string, Record<string, string>> = {};
+	for (const field of ['channel', 'department']) {
+		const from = form.getAll(`valueFrom.${field}`);
+		const to = form.getAll(`valueTo.${field}`);
+		if (from.length)
+			values[field] = Object.fromEntries(from.map((f, i) => [String(f), String(to[i] ?? '')]));
+	}
+	return Object.keys(values).length ? values : undefined;
 }

@@ -287,7 +287,8 @@ const WRITERS: Record<string, string[]> = {
 	contact_activity: ['figures/contact-activities'],
 	service_agreement: ['agreements'],
 	chain: ['chains'],
-	chain_team: ['chains']
+	chain_team: ['chains'],
+	import_value_map: ['case-data/value-maps']
 };
 
 describe('every table has one owner', () => {

@@ -115,6 +115,13 @@ forEachDriver('chains', (t) => {
 		// (the teams' own p85s, 2.7 and 100, average 51.35)
 		expect(p.figures!.cases).toBe(4);
 		expect(p.figures!.leadTimeHours.p85).toBeCloseTo(56.35);
+		// silence over the same four cases: without contact activities a case's silence is its
+		// lead time, so its p85 is the same 56.35 h; none is over the norm of 5 working days (the
+		// longest, 100 h from a Friday 00:00, ends on Tuesday: 2 working days)
+		expect(p.silence!.cases).toBe(4);
+		expect(p.silence!.silenceHours.p85).toBeCloseTo(56.35);
+		expect(p.silence!.silenceWorkingDays.p85).not.toBeNull();
+		expect(p.silence!.overNormShare).toBe(0);
 		// staff outside the teams see the chain, but no case figures
 		const staff = (await chains.page(a.staff.claims, inwoners))!;
 		expect(staff.figures?.cases ?? 0).toBe(0);

@@ -8,6 +8,7 @@ import type { ChainInput } from '$lib/schemas/chains';
 import { db, type Claims, type Queryable } from './db';
 import { summary, type CaseSummary } from './figures/metrics';
 import { lastWeeks, type Period } from './figures/period';
+import { silenceSummary, type SilenceSummary } from './figures/silence';
 import { teamCategoryIds } from './journeys';
 import { attempt, refuse, type DbRefusal, type Result } from './result';
 
@@ -108,6 +109,8 @@ export interface ChainPage {
 	/** Categories mapped to the chain's journeys; 0 → no figures. */
 	categories: number;
 	figures: CaseSummary | null;
+	/** Silence time over the same cases: p85, and the share over the norm. */
+	silence: SilenceSummary | null;
 }
 
 /** One chain: its teams, their journeys and the figures over all their cases; null if unknown. */
@@ -127,14 +130,10 @@ export function page(claims: Claims, chainId: string): Promise<ChainPage | null>
 		const categories = [
 			...new Set((await Promise.all(teamIds.map((id) => teamCategoryIds(tx, id)))).flat())
 		];
-		return {
-			chain,
-			journeys,
-			period,
-			categories: categories.length,
-			figures: categories.length
-				? await summary(tx, { categories, from: period.from, to: period.to })
-				: null
-		};
+		const filter = { categories, from: period.from, to: period.to };
+		const [figures, silence] = categories.length
+			? await Promise.all([summary(tx, filter), silenceSummary(tx, filter)])
+			: [null, null];
+		return { chain, journeys, period, categories: categories.length, figures, silence };
 	});
 }

@@ -13,6 +13,8 @@ export interface Profile {
 	role: OrgRole;
 	departmentId: string | null;
 	departmentName: string | null;
+	/** May see case data (private.can_see_cases(): coaches, admins, members of a team). */
+	canSeeCases: boolean;
 }
 
 export interface PersonRow {
@@ -30,7 +32,8 @@ export async function me(claims: Claims): Promise<Profile | null> {
 	const [row] = await db().asUser(claims, (tx) =>
 		tx.query<Profile>(
 			`select p.id, p.org_id as "orgId", o.name as "orgName", p.name, p.email, p.role,
-			        p.department_id as "departmentId", d.name as "departmentName"
+			        p.department_id as "departmentId", d.name as "departmentName",
+			        private.can_see_cases() as "canSeeCases"
 			   from person p join organisation o on o.id = p.org_id
 			   left join department d on d.id = p.department_id
 			  where p.user_id = (select auth.uid())`

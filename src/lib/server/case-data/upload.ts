@@ -15,6 +15,7 @@ import { runtime } from '../runtime';
 import * as batches from './batches';
 import * as presets from './presets';
 import { uploads } from './uploads';
+import * as valueMaps from './value-maps';
 
 /**
  * The admin's file import, in two steps: keep the file and show its start with a suggested
@@ -34,21 +35,64 @@ export async function importPage(claims: Claims) {
 	return { batches: batchList, presets: presetList, timezone };
 }
 
-/** A file's start as the import page shows it: format, headers, suggested mapping, rows. */
+/**
+ * A file's start as the import page shows it: format, headers, suggested mapping, rows; and the
+ * values of its columns that hold few (at most VALUES_MAX in the first VALUES_ROWS rows), with
+ * what each becomes as a channel or a department in the organisation's words.
+ */
 export type Preview = Awaited<ReturnType<typeof readPreview>> & {
 	upload: string;
 	fileName: string;
+	/** Per column with few values: its values, most frequent first. */
+	distinct: Record<string, string[]>;
+	values: valueMaps.ValueChoices;
 };
 
+const SAMPLE_ROWS = 10;
+const VALUES_ROWS = 5000;
+const VALUES_MAX = 40;
+
+/** Per column, its distinct non-empty values (most frequent first) when there are few. */
+function fewValues(headers: string[], rows: Record<string, string>[]): Record<string, string[]> {
+	const out: Record<string, string[]> = {};
+	for (const h of headers) {
+		const counts = new Map<string, number>();
+		for (const r of rows) {
+			const v = (r[h] ?? '').trim();
+			if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
+			if (counts.size > VALUES_MAX) break;
+		}
+		if (counts.size > 0 && counts.size <= VALUES_MAX)
+			out[h] = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([v]) => v);
+	}
+	return out;
+}
+
 /** Step 1: keeps the file and reads its first rows and the suggested mapping. */
-export async function preview(orgId: string, file: unknown): Promise<Result<{ preview: Preview }>> {
+export async function preview(
+	claims: Claims,
+	orgId: string,
+	file: unknown
+): Promise<Result<{ preview: Preview }>> {
 	if (!(file instanceof File) || file.size === 0) return refused('input_empty');
 	if (file.size > MAX_UPLOAD) return refused('upload_too_large');
 	const store = uploads(runtime().config.dataDir, orgId);
 	const id = await store.save(file);
 	try {
-		const p = await readPreview(store.open(id));
-		return { ok: true, preview: { ...p, upload: id, fileName: file.name } };
+		const p = await readPreview(store.open(id), VALUES_ROWS);
+		const distinct = fewValues(p.headers, p.sample);
+		const values = await valueMaps.choices(claims, [...new Set(Object.values(distinct).flat())]);
+		return {
+			ok: true,
+			preview: {
+				...p,
+				sample: p.sample.slice(0, SAMPLE_ROWS),
+				upload: id,
+				fileName: file.name,
+				distinct,
+				values
+			}
+		};
 	} catch (e) {
 		await store.remove(id);
 		if (e instanceof InputError) return refused(e.key);
@@ -73,6 +117,8 @@ export async function runUpload(
 	const rejectedPath = store.rejectedPath(req.upload);
 	const rejected = new CsvFile(rejectedPath, ['line', 'problems']);
 	try {
+		if (req.values) await valueMaps.save(claims, req.values);
+		const valueMap = await valueMaps.load(claims);
 		const summary = await importStream((fn) => db().asUser(claims, fn), store.open(req.upload), {
 			orgId: person.orgId,
 			fileName: req.fileName,
@@ -84,6 +130,7 @@ export async function runUpload(
 			via: 'upload',
 			createdBy: person.id,
 			pseudonymSecret,
+			valueMap,
 			onProgress: (p) => onProgress?.({ ...p, total }),
 			onRejected: req.skipInvalid
 				? (row, problems, headers) => rejected.add(rejectedRow(row, problems, headers))

@@ -158,7 +158,10 @@ const MATRIX: Record<string, Record<Op, Cell>> = {
 		insert: { coachA: ['a'], admin: ['a'], outsider: ['b'] },
 		update: nobody,
 		delete: { coachA: ['a'], admin: ['a'], outsider: ['b'] }
-	}
+	},
+	// what a source's channel and department values become at import: the importing admins'
+	// (20261204150000_cijfers.sql)
+	import_value_map: all(admins)
 };
 
 type Stmt = [sql: string, params: unknown[]];
@@ -190,6 +193,7 @@ interface OrgRows {
 	agreement: string;
 	chain: string;
 	contact: string;
+	valueMap: string;
 	/** A second department, the agreement's B. */
 	otherDepartment: string;
 }
@@ -598,6 +602,18 @@ const SPECS: Record<string, Spec> = {
 			]),
 		rows: (f) => perOrg(f, (o) => [o.agreement])
 	},
+	import_value_map: {
+		key: 'id::text',
+		set: 'value = value',
+		insert: (f) =>
+			insertPerOrg(f, (o) => [
+				[
+					`insert into import_value_map (org_id, field, source_value, value) values ($1, 'department', 'BTDT', 'Wijkbeheer')`,
+					[o.org]
+				]
+			]),
+		rows: (f) => perOrg(f, (o) => [o.valueMap])
+	},
 	chain: {
 		key: 'id::text',
 		set: 'name = name',
@@ -870,6 +886,10 @@ forEachDriver('the access-control matrix', (t) => {
 					),
 					contact: await one(
 						`insert into contact_activity (org_id, activity, direction) values ($1, 'Bevestiging verstuurd', 'outbound') returning id`,
+						[org.id]
+					),
+					valueMap: await one(
+						`insert into import_value_map (org_id, field, source_value, value) values ($1, 'channel', 'Constituent Call', 'telefoon') returning id`,
 						[org.id]
 					),
 					agreement: await one(

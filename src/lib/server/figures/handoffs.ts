@@ -6,6 +6,7 @@
  * decides which cases count) or on the service path with `orgId`.
  */
 import type { Queryable } from '../db/types';
+import { scopedParams, type ScopedFilter } from './metrics';
 
 /** Which handoffs a figure covers: those whose wait ended in [from, to), of these categories. */
 export interface HandoffFilter {
@@ -100,4 +101,53 @@ export function handoffMatrix(tx: Queryable, filter: HandoffFilter): Promise<Han
 		  order by count(*) desc, 1, 2`,
 		params(filter)
 	);
+}
+
+/** A case that holds a given handoff, as the examples under a matrix cell list it. */
+export interface HandoffExample {
+	id: string;
+	source: string;
+	externalId: string;
+	category: string | null;
+	channel: string | null;
+	receivedAt: Date | null;
+	resolvedAt: Date | null;
+	/** All handoffs of the case. */
+	handoffs: number;
+}
+
+/**
+ * Example cases for one cell of a department matrix: cases received in [from, to) (and the
+ * other filters) with at least one handoff from department `fromDept` to `toDept` (trimmed
+ * names, as report_flow keeps them), the latest first, and how many such cases there are.
+ */
+export async function handoffExamples(
+	tx: Queryable,
+	pair: { fromDept: string; toDept: string },
+	filter: ScopedFilter,
+	limit = 20
+): Promise<{ total: number; cases: HandoffExample[] }> {
+	const rows = await tx.query<HandoffExample & { total: number }>(
+		`select r.id, r.source, r.external_id as "externalId", c.name as category, r.channel,
+		        r.received_at as "receivedAt", r.resolved_at as "resolvedAt", w.handoffs,
+		        count(*) over ()::int as total
+		   from report_flow w
+		   join report r on r.id = w.report_id
+		   left join category c on c.id = r.category_id
+		  where w.handoffs > 0
+		    and exists (select 1 from unnest(w.handoff_from, w.handoff_to) h (a, b)
+		                 where h.a = $9 and h.b = $10)
+		    and ($1::timestamptz is null or r.received_at >= $1)
+		    and ($2::timestamptz is null or r.received_at < $2)
+		    and ($3::uuid[] is null or r.category_id = any ($3))
+		    and ($4::text is null or r.channel = $4)
+		    and ($5::text is null or r.department = $5)
+		    and ($6::uuid is null or r.org_id = $6)
+		    and ($7::text is null or r.source = $7)
+		    and ($8::uuid is null or r.batch_id = $8)
+		  order by r.received_at desc nulls last, r.external_id
+		  limit $11`,
+		[...scopedParams(filter), pair.fromDept, pair.toDept, limit]
+	);
+	return { total: rows[0]?.total ?? 0, cases: rows.map(({ total: _, ...c }) => c) };
 }

@@ -25,6 +25,14 @@ export interface MetricsFilter {
 	orgId?: string | null;
 }
 
+/** The summary, weekly series and lead-time histogram also narrow by where cases came from. */
+export interface ScopedFilter extends MetricsFilter {
+	/** report.source: the system or file a case came from. */
+	source?: string | null;
+	/** report.batch_id: the import that brought the case. */
+	batch?: string | null;
+}
+
 /** Count, mean and percentiles (linear interpolation, as PostgreSQL's percentile_cont). */
 interface Distribution {
 	count: number;
@@ -100,13 +108,20 @@ function categoryList(filter: MetricsFilter): string[] | null {
 	return category ? categories.filter((c) => c === category) : [...categories];
 }
 
-const ARGS = '$1::timestamptz, $2::timestamptz, $3::uuid[], $4::text, $5::text, $6::uuid';
+const ARGS =
+	'$1::timestamptz, $2::timestamptz, $3::uuid[], $4::text, $5::text, $6::uuid, $7::text, $8::uuid';
+/** The parameters of the scoped figures: those of `params`, then source and batch. */
+export const scopedParams = (filter: ScopedFilter) => [
+	...params(filter),
+	filter.source ?? null,
+	filter.batch ?? null
+];
 
 /** All figures over the cases the filter selects (received in [from, to)). */
-export async function summary(tx: Queryable, filter: MetricsFilter = {}): Promise<CaseSummary> {
+export async function summary(tx: Queryable, filter: ScopedFilter = {}): Promise<CaseSummary> {
 	const [row] = await tx.query<{ summary: CaseSummary }>(
 		`select public.case_summary(${ARGS}) as summary`,
-		params(filter)
+		scopedParams(filter)
 	);
 	return row.summary;
 }
@@ -115,7 +130,7 @@ export async function summary(tx: Queryable, filter: MetricsFilter = {}): Promis
  * The weekly series: one row per week from the week of `from` (or of the first data) to the week
  * of `to` (or of the last data), weeks without data included.
  */
-export async function weekly(tx: Queryable, filter: MetricsFilter = {}): Promise<WeekFigures[]> {
+export async function weekly(tx: Queryable, filter: ScopedFilter = {}): Promise<WeekFigures[]> {
 	const rows = await tx.query<{
 		week: string;
 		cases: number;
@@ -125,7 +140,7 @@ export async function weekly(tx: Queryable, filter: MetricsFilter = {}): Promise
 		lead_p85_hours: number | null;
 		within_norm: number | null;
 		handoffs: number;
-	}>(`select * from public.case_weekly(${ARGS})`, params(filter));
+	}>(`select * from public.case_weekly(${ARGS})`, scopedParams(filter));
 	return rows.map((r) => ({
 		week: r.week,
 		cases: r.cases,
@@ -136,4 +151,24 @@ export async function weekly(tx: Queryable, filter: MetricsFilter = {}): Promise
 		withinNorm: r.within_norm,
 		handoffs: r.handoffs
 	}));
+}
+
+/** One bin of the lead-time distribution: closed cases with lowerHours ≤ lead time < upperHours. */
+export interface LeadTimeBin {
+	lowerHours: number;
+	/** null: the last bin, without an upper edge. */
+	upperHours: number | null;
+	cases: number;
+}
+
+/** The distribution of lead times over fixed bins (4 h … 90 days), empty bins included. */
+export function leadTimeHistogram(
+	tx: Queryable,
+	filter: ScopedFilter = {}
+): Promise<LeadTimeBin[]> {
+	return tx.query<LeadTimeBin>(
+		`select lower_hours as "lowerHours", upper_hours as "upperHours", cases
+		   from public.lead_time_histogram(${ARGS})`,
+		scopedParams(filter)
+	);
 }

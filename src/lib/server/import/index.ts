@@ -135,7 +135,8 @@ export async function importStream(
 				mapping,
 				timezone: options.timezone ?? org.timezone,
 				dayFirst: options.dayFirst ?? true,
-				pseudonym: pseudonymiser(options.pseudonymSecret, options.orgId)
+				pseudonym: pseudonymiser(options.pseudonymSecret, options.orgId),
+				valueMap: options.valueMap
 			};
 			const stager = batch.stager;
 			for await (const row of source.rows) {

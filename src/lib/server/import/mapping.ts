@@ -163,3 +163,47 @@ export function checkMapping(mapping: Mapping, headers: string[], shape: 'case' 
 			problems.push({ field: f as Field, key: 'mapping_unknown_column' });
 	return problems;
 }
+
+/**
+ * Koers's channels in the organisation's (Dutch) words, as reports store them and the figures
+ * by channel show them; the words on the right suggest each (first match wins: "Citizens Connect
+ * App" is the app, not the web).
+ */
+export const CHANNEL_WORDS: readonly { value: string; words: RegExp }[] = [
+	{
+		value: 'telefoon',
+		words: /\b(call|calls|phone|telephone|telefonisch|tel|bel|bellen|gebeld|hotline)\b|telefo/
+	},
+	{ value: 'app', words: /\b(app|apps|mobile|mobiel|smartphone)\b/ },
+	{ value: 'e-mail', words: /\b(e-?mail|mail|email)\b/ },
+	{
+		value: 'web',
+		words: /\b(web|website|online|internet|portal|portaal|formulier|form|self ?service|site)\b/
+	},
+	{ value: 'balie', words: /\b(counter|balie|desk|loket|walk ?in|frontdesk)\b/ },
+	{ value: 'post', words: /\b(post|letter|brief|mail ?in)\b/ },
+	{ value: 'persoonlijk', words: /\b(in person|persoonlijk|visit|bezoek|face to face)\b/ }
+];
+
+/**
+ * The suggested word for a source's value, or null (keep it as it is): for a channel one of
+ * CHANNEL_WORDS by the words in it; for a department the organisation's department whose name
+ * equals it or appears in it as a word (ignoring case).
+ */
+export function suggestValue(
+	field: 'channel' | 'department',
+	value: string,
+	departments: readonly string[] = []
+): string | null {
+	const text = value
+		.trim()
+		.toLowerCase()
+		.replace(/[_\-./]+/g, ' ');
+	if (field === 'channel') return CHANNEL_WORDS.find((c) => c.words.test(text))?.value ?? null;
+	const words = ` ${text} `;
+	return (
+		departments.find((d) => d.trim().toLowerCase() === value.trim().toLowerCase()) ??
+		departments.find((d) => d.trim() && words.includes(` ${d.trim().toLowerCase()} `)) ??
+		null
+	);
+}

@@ -42,4 +42,26 @@ describe('a source row becomes a record or a list of problems', () => {
 		expect(yes.ok && yes.record.flaggedDuplicate).toBe(true);
 		expect(no.ok && no.record.flaggedDuplicate).toBe(false);
 	});
+
+	it("writes channel and department values in the organisation's words", () => {
+		const words = {
+			...ctx,
+			mapping: { ...ctx.mapping, channel: 'via', department: 'queue' },
+			valueMap: {
+				channel: new Map([['constituent call', 'telefoon']]),
+				department: new Map([['btdt_avrs interface queue', 'Wijkbeheer']])
+			}
+		};
+		const r = toRecord(
+			row({ via: ' Constituent Call ', queue: 'BTDT_AVRS Interface Queue' }),
+			words
+		);
+		expect(r.ok && [r.record.channel, r.record.department]).toEqual(['telefoon', 'Wijkbeheer']);
+		// a value the map does not name stays as the file writes it
+		const other = toRecord(row({ via: 'Employee Generated', queue: 'INFO01' }), words);
+		expect(other.ok && [other.record.channel, other.record.department]).toEqual([
+			'Employee Generated',
+			'INFO01'
+		]);
+	});
 });

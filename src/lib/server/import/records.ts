@@ -1,5 +1,5 @@
 import { parseTimestamp } from './dates';
-import type { Mapping, RawRow, RowProblem } from './types';
+import type { Mapping, RawRow, RowProblem, ValueMap } from './types';
 
 /** A row ready for the database: pseudonyms made, times parsed. */
 export interface CaseRecord {
@@ -30,6 +30,8 @@ export interface RecordContext {
 	timezone: string;
 	dayFirst: boolean;
 	pseudonym: (value: string | undefined) => string | null;
+	/** The organisation's words for the source's channel and department values (see mapping.ts). */
+	valueMap?: ValueMap;
 }
 
 const MAX = 300;
@@ -59,6 +61,11 @@ function text(field: keyof Mapping, required = false, max = MAX): string | null 
 		return null;
 	}
 	return value;
+}
+
+/** A value in the organisation's words: its mapped value (matched trimmed, ignoring case), or itself. */
+function mapped(map: ReadonlyMap<string, string> | undefined, value: string | null) {
+	return map && value !== null ? (map.get(value.toLowerCase()) ?? value) : value;
 }
 
 function time(field: keyof Mapping, required: boolean, ctx: RecordContext): Date | null {
@@ -91,11 +98,11 @@ export function toRecord(
 	const duplicate = text('duplicate', false, Infinity);
 	const reopened = text('reopened', false, Infinity);
 	const category = text('category');
-	const channel = text('channel');
+	const channel = mapped(ctx.valueMap?.channel, text('channel'));
 	const customerKey = ctx.pseudonym(text('customer') ?? undefined);
 	const locationKey = ctx.pseudonym(text('location') ?? undefined);
 	const status = text('status');
-	const department = text('department');
+	const department = mapped(ctx.valueMap?.department, text('department'));
 	const flaggedDuplicate = !!duplicate && (YES.test(duplicate) || DUPLICATE.test(duplicate));
 	const reopenedFlag = !!reopened && YES.test(reopened);
 	const resource = event ? text('resource') : null;

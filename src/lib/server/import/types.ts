@@ -35,6 +35,16 @@ export type Field = (typeof FIELDS)[number];
 /** Which source column feeds each Koers field. */
 export type Mapping = Partial<Record<Field, string>>;
 
+/**
+ * The organisation's words for values of a source: per field, the source value (trimmed, lower
+ * case) → the value Koers stores ("constituent call" → "telefoon"). Values not in it stay as
+ * they are.
+ */
+export interface ValueMap {
+	channel?: ReadonlyMap<string, string>;
+	department?: ReadonlyMap<string, string>;
+}
+
 export interface ImportOptions {
 	orgId: string;
 	/** Stored on each report with its external id; default: the file name. */
@@ -62,6 +72,8 @@ export interface ImportOptions {
 	onRejected?: (row: RawRow, problems: RowProblem[], headers: readonly string[]) => void;
 	/** The secret behind the pseudonyms of customers and locations (see pseudonym.ts). */
 	pseudonymSecret: string;
+	/** Channel and department values in the organisation's words, applied to every row. */
+	valueMap?: ValueMap;
 }
 
 export interface ImportSummary {

@@ -9,9 +9,9 @@ export const load: PageServerLoad = async ({ locals }) =>
 export const actions: Actions = {
 	/** Step 1: keep the file, show its first rows and the suggested mapping. */
 	preview: async ({ request, locals }) => {
-		const { user } = requireAdmin(locals);
+		const { claims, user } = requireAdmin(locals);
 		const form = await request.formData().catch(() => null);
-		const result = await caseData.preview(user.orgId, form?.get('file'));
+		const result = await caseData.preview(claims, user.orgId, form?.get('file'));
 		if (!result.ok) return refusal(undefined, result.error, { field: 'file' });
 		return formOk({ preview: result.preview });
 	},

@@ -6,7 +6,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const { claims, user } = signedIn(locals);
-	if (user.role === 'staff') error(403, 'forbidden');
+	if (!user.canSeeCases) error(403, 'forbidden');
 	return { page: await agreements.page(claims), threshold: BREACH_THRESHOLD };
 };
 

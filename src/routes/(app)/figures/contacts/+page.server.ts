@@ -9,7 +9,7 @@ const idSchema = z.object({ id: z.uuid({ error: 'not_found' }) });
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const { claims, user } = signedIn(locals);
-	if (user.role === 'staff') error(403, 'forbidden');
+	if (!user.canSeeCases) error(403, 'forbidden');
 	return overview(claims);
 };
 

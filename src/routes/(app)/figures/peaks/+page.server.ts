@@ -9,7 +9,7 @@ const weeksSchema = z.coerce.number().int().min(4).max(52).catch(13);
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { claims, user } = signedIn(locals);
-	if (user.role === 'staff') error(403, 'forbidden');
+	if (!user.canSeeCases) error(403, 'forbidden');
 	const weeks = weeksSchema.parse(url.searchParams.get('weeks') ?? undefined);
 	return { peaks: await peakPage(claims, weeks), weeks };
 };
