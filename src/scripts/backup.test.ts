@@ -86,7 +86,9 @@ beforeAll(async () => {
 				insert into idea_photo (idea_id, org_id, mime, bytes)
 				  select id, org_id, 'image/png', '\\x89504e470d0a1a0a00ff'::bytea from idea limit 1;
 				insert into journey_undo (journey_id, org_id, change, subject, snapshot)
-				  select id, org_id, 'stage_add', 'Melden', '{"stages": []}' from journey limit 1;`)
+				  select id, org_id, 'stage_add', 'Melden', '{"stages": []}' from journey limit 1;
+				insert into import_value_map (org_id, field, source_value, value)
+				  select id, 'channel', 'Constituent Call', 'telefoon' from organisation;`)
 		);
 	} finally {
 		await db.close();
