@@ -14,7 +14,7 @@ import { bodyLimit, declared, limitBody } from '$lib/server/body-limit';
 import { isAdminRoute } from '$lib/server/forms';
 import { hasControlCharacter } from '$lib/schemas/fields';
 import { outageOf, type Outage } from '$lib/server/db/errors';
-import { logRequest, requestId } from '$lib/server/log';
+import { errorLine, logRequest, requestId } from '$lib/server/log';
 import { securityHeaders } from '$lib/server/security-headers';
 import { needsSetup } from '$lib/server/organisations';
 import { me } from '$lib/server/people';
@@ -167,6 +167,6 @@ export const handleError: HandleServerError = ({ error: e, event, status, messag
 			console.error(`Koers: no room left to write: ${(e as Error).message}`);
 		return { message };
 	}
-	if (status >= 500) console.error(e);
+	if (status >= 500) console.error(errorLine(e, event.route.id));
 	return { message };
 };

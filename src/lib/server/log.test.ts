@@ -1,7 +1,8 @@
 /** The request log: one JSON line, filtered by level, with no path, query or personal data. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, ConfigError } from './config';
-import { requestId, requestLine, setLogLevel } from './log';
+import { PGlite } from '@electric-sql/pglite';
+import { errorLine, requestId, requestLine, setLogLevel } from './log';
 
 const line = (status: number) => ({
 	id: 'abc',
@@ -50,5 +51,28 @@ describe('request log', () => {
 	it('refuses an unknown KOERS_LOG_LEVEL at start-up, naming it', () => {
 		expect(() => loadConfig({ KOERS_LOG_LEVEL: 'verbose' })).toThrow(ConfigError);
 		expect(() => loadConfig({ KOERS_LOG_LEVEL: 'verbose' })).toThrow(/KOERS_LOG_LEVEL/);
+	});
+});
+
+describe('unexpected errors (handleError)', () => {
+	it('logs a database error without the values it quotes or the statement parameters', async () => {
+		const db = new PGlite();
+		await db.exec('create table person (email text unique)');
+		await db.query('insert into person values ($1)', ['kim@example.nl']);
+		const e = await db.query('insert into person values ($1)', ['kim@example.nl']).catch((x) => x);
+		// as postgres.js does: the statement and its parameters ride on the error
+		Object.assign(e, { query: 'insert into person values ($1)', parameters: ['kim@example.nl'] });
+		const text = errorLine(e, '/(app)/admin/people');
+		await db.close();
+		expect(text).not.toContain('kim@example.nl');
+		expect(text).not.toContain('insert into');
+		const line = JSON.parse(text);
+		expect(line).toMatchObject({ level: 'error', route: '/(app)/admin/people', code: '23505' });
+		expect(line.stack.length).toBeGreaterThan(0);
+	});
+
+	it('keeps the message of a programming error, which is what the operator needs', () => {
+		const line = JSON.parse(errorLine(new TypeError('x is not a function'), null));
+		expect(line).toMatchObject({ name: 'TypeError', message: 'x is not a function' });
 	});
 });

@@ -57,3 +57,31 @@ export function requestId(request: Request): string {
 	const given = request.headers.get('x-request-id');
 	return given && GIVEN_ID.test(given) ? given : randomUUID();
 }
+
+/**
+ * An unexpected failure as one JSON line for the operator: the error's name, its SQLSTATE and
+ * constraint when the database raised it, and the stack's frames. A database error's message
+ * and detail are left out (they quote the rejected values: e-mail addresses, idea texts), and
+ * so are the statement and its parameters, which postgres.js attaches to the error.
+ */
+export function errorLine(e: unknown, route: string | null, at = new Date()): string {
+	const err = e instanceof Error ? e : new Error(String(e));
+	const fields = err as Error & { code?: unknown; constraint_name?: unknown; constraint?: unknown };
+	const sqlstate = typeof fields.code === 'string' && /^[0-9A-Z]{5}$/.test(fields.code);
+	const frames = (err.stack ?? '')
+		.split('\n')
+		.filter((l) => /^\s+at /.test(l))
+		.map((l) => l.trim())
+		.slice(0, 12);
+	return JSON.stringify({
+		time: at.toISOString(),
+		level: 'error',
+		msg: 'unexpected',
+		route,
+		name: err.name,
+		...(sqlstate
+			? { code: fields.code, constraint: fields.constraint_name ?? fields.constraint }
+			: { message: err.message }),
+		stack: frames
+	});
+}
