@@ -157,6 +157,16 @@ describe('koers import', () => {
 	});
 
 	it('completes a partial --map from the suggested mapping and prints the mapping used', async () => {
+		// the organisation's value map applies on the command line as on the import page
+		await inFolder((db) =>
+			db.asService((tx) =>
+				tx.query(
+					`insert into import_value_map (org_id, field, source_value, value)
+					 values ($1, 'department', 'Pete', 'Front office')`,
+					[orgId]
+				)
+			)
+		);
 		// An XES file's case, activity and time attributes are standard: only the department is named.
 		const run = await koers(
 			'import',
@@ -172,6 +182,19 @@ describe('koers import', () => {
 				'timestamp=time:timestamp,department=org:resource\n'
 		);
 		expect(run.stdout).toMatch(/^Imported 6 new case\(s\) and 42 new event\(s\)/);
+		const departments = await inFolder((db) =>
+			db.asService((tx) =>
+				tx.query<{ department: string }>(
+					`select distinct e.department from report_event e
+					   join report r on r.id = e.report_id
+					  where r.source = 'mapped' order by 1`
+				)
+			)
+		);
+		const names = departments.map((d) => d.department);
+		expect(names).toContain('Front office');
+		expect(names).not.toContain('Pete');
+		expect(names).toContain('Mike'); // not in the map: as the file writes it
 	});
 
 	it('refuses an unknown field in --map with a message that lists the fields', async () => {

@@ -4,6 +4,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../lib/server/config';
+import { forOrg as valueMapOf } from '../lib/server/case-data/value-maps';
 import { CsvFile } from '../lib/server/csv-writer';
 import { useDb, type Db } from '../lib/server/db';
 import { backup, BackupError, restore } from '../lib/server/db/backup';
@@ -114,6 +115,8 @@ async function runImport(db: Db, pseudonymSecret: string, args: string[]) {
 
 	const rejectedFile = `${file}.rejected.csv`;
 	const rejectedOut = new CsvFile(rejectedFile, ['line', 'problems']);
+	// channel and department values in the organisation's words, as the import page maps them
+	const valueMap = await db.asService((tx) => valueMapOf(tx, org.id));
 	const started = Date.now();
 	const result = await importStream((fn) => db.asService(fn), createReadStream(file), {
 		orgId: org.id,
@@ -126,6 +129,7 @@ async function runImport(db: Db, pseudonymSecret: string, args: string[]) {
 		dayFirst: !values['month-first'],
 		skipInvalid: values['skip-invalid'],
 		via: 'cli',
+		valueMap,
 		pseudonymSecret,
 		onProgress: ({ rows, bytes }) => {
 			const pct = size ? Math.min(100, Math.round((bytes / size) * 100)) : 0;

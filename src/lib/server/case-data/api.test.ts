@@ -14,6 +14,7 @@ import { useDb } from '../db';
 import { createTwoOrgs, openTestDb, type Org, type TestDb } from '../db/test-helpers';
 import * as tokens from './tokens';
 import { handleApiImport } from './api';
+import * as valueMaps from './value-maps';
 
 const SECRET = 'api-test-pseudonym-secret-0123456789abcdef';
 
@@ -389,5 +390,47 @@ describe('a token reaches only the import endpoints', () => {
 			'routes/api/v1/events/+server.ts',
 			'routes/api/v1/reports/+server.ts'
 		]);
+	});
+});
+
+describe("values in the organisation's words", () => {
+	it("maps an API batch's channel and department with the value map, as an upload does", async () => {
+		await valueMaps.save(a.admin.claims, {
+			channel: { 'Constituent Call': 'telefoon' },
+			department: { 'PWDx_District 1': 'Front office' }
+		});
+		const res = await post(
+			'case',
+			reports('words', [
+				report('WORDS-1', { channel: 'constituent call ', department: 'PWDx_District 1' }),
+				report('WORDS-2', { channel: 'Self Service' })
+			]),
+			bearer(tokenA)
+		);
+		expect(res.status).toBe(200);
+		const rows = await test.db.asService((tx) =>
+			tx.query<{ external_id: string; channel: string | null; department: string | null }>(
+				`select external_id, channel, department from report
+				  where org_id = $1 and external_id like 'WORDS-%' order by external_id`,
+				[a.id]
+			)
+		);
+		expect(rows).toEqual([
+			{ external_id: 'WORDS-1', channel: 'telefoon', department: 'Front office' },
+			{ external_id: 'WORDS-2', channel: 'Self Service', department: null }
+		]);
+		// another organisation's batch is not touched by this map
+		await post(
+			'case',
+			reports('words', [report('WORDS-B', { channel: 'Constituent Call' })]),
+			bearer(tokenB)
+		);
+		const [other] = await test.db.asService((tx) =>
+			tx.query<{ channel: string }>(
+				`select channel from report where org_id = $1 and external_id = 'WORDS-B'`,
+				[b.id]
+			)
+		);
+		expect(other.channel).toBe('Constituent Call');
 	});
 });

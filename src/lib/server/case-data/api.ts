@@ -4,6 +4,7 @@ import { db } from '../db';
 import { importRecords, pseudonymiser, type CaseRecord, type EventRecord } from '../import';
 import { runtime } from '../runtime';
 import { authenticateToken } from './tokens';
+import * as valueMaps from './value-maps';
 
 export const MAX_BYTES = 20 * 1024 * 1024;
 
@@ -52,13 +53,14 @@ export async function handleApiImport(
 			? caseRecord(item as z.infer<typeof reportBatch>['items'][number], i, pseudonym)
 			: eventRecord(item as z.infer<typeof eventBatch>['items'][number], i, pseudonym)
 	);
-	const result = await db().asService((tx) =>
-		importRecords(
+	const result = await db().asService(async (tx) => {
+		const map = await valueMaps.forOrg(tx, token.orgId);
+		return importRecords(
 			tx,
 			{ orgId: token.orgId, via: 'api', format: 'json', shape, source: parsed.data.source },
-			records
-		)
-	);
+			records.map((r) => valueMaps.applyTo(map, r))
+		);
+	});
 	return json(200, { ...result, items: records.length });
 }
 

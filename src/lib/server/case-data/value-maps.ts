@@ -1,4 +1,4 @@
-import { db, type Claims } from '../db';
+import { db, type Claims, type Queryable } from '../db';
 import type { ValueMap } from '../import';
 import { CHANNEL_WORDS, suggestValue } from '../import/mapping';
 import * as departments from '../departments';
@@ -41,20 +41,52 @@ export async function save(claims: Claims, entries: ValueEntries) {
 
 async function rows(claims: Claims) {
 	return db().asUser(claims, (tx) =>
-		tx.query<{ field: ValueField; source_key: string; value: string }>(
+		tx.query<Row>(
 			'select field, source_key, value from import_value_map order by field, source_key'
 		)
 	);
 }
 
-/** The organisation's value map as the importer applies it. */
-export async function load(claims: Claims): Promise<ValueMap> {
+type Row = { field: ValueField; source_key: string; value: string };
+
+function toMap(list: Row[]): ValueMap {
 	const map: Record<ValueField, Map<string, string>> = {
 		channel: new Map(),
 		department: new Map()
 	};
-	for (const r of await rows(claims)) map[r.field].set(r.source_key, r.value);
+	for (const r of list) map[r.field].set(r.source_key, r.value);
 	return map;
+}
+
+/** The organisation's value map as the importer applies it. */
+export async function load(claims: Claims): Promise<ValueMap> {
+	return toMap(await rows(claims));
+}
+
+/**
+ * The same for the paths that import as the service (an API token's batch, the CLI): read in
+ * their transaction for the organisation they import into, so every path maps values alike.
+ */
+export async function forOrg(tx: Queryable, orgId: string): Promise<ValueMap> {
+	return toMap(
+		await tx.query<Row>('select field, source_key, value from import_value_map where org_id = $1', [
+			orgId
+		])
+	);
+}
+
+/** A record's channel and department in the organisation's words (matched trimmed, any case). */
+export function applyTo<T extends { channel: string | null; department: string | null }>(
+	map: ValueMap,
+	record: T
+): T {
+	const word = (m: ReadonlyMap<string, string> | undefined, v: string | null) =>
+		m && v !== null ? (m.get(v.trim().toLowerCase()) ?? v) : v;
+	return {
+		...record,
+		channel: word(map.channel, record.channel),
+		department: word(map.department, record.department)
+	};
 }
 
 /** What the import page offers for a file's values: per field, each value's word and the choices. */
