@@ -29,6 +29,8 @@ export default defineConfig({
 	workers: 1,
 	retries: 0,
 	timeout: 60_000,
+	// a page that recomputes figures may take longer than Playwright's 5 s on a loaded 2-core machine
+	expect: { timeout: 15_000 },
 	reporter: [['list']],
 	outputDir: 'test-results',
 	use: {
