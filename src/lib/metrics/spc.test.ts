@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { beforeAfter, latestSignal, median, xmr, type Better, type Xmr } from './spc';
+import {
+	beforeAfter,
+	latestSignal,
+	median,
+	stableBaseline,
+	xmr,
+	type Better,
+	type Xmr
+} from './spc';
 
 /*
  * Worked example used throughout: the baseline 10, 12, 11, 13, 12, 10, 11, 13.
@@ -67,6 +75,92 @@ describe('xmr limits', () => {
 		// The new points sit inside their own limits; the old weeks are now far below them.
 		expect(rebased.points.slice(8).every((p) => !p.signals.includes('outside'))).toBe(true);
 		expect(rebased.points.slice(0, 8).every((p) => p.signals.includes('outside'))).toBe(true);
+	});
+});
+
+describe('screening moving ranges (one freak week does not widen the limits)', () => {
+	// 20 weeks alternating 10 / 12 with one freak week of 30 at index 9:
+	//   moving ranges: seventeen of 2 and two of 20 → mean 74 / 19 ≈ 3.89; 3.267 × 3.89 ≈ 12.7
+	//   so both ranges of 20 are screened out and mR̄ = 2 (unscreened it would be 3.89)
+	//   centre = (10 × 10 + 9 × 12 + 30) / 20 = 11.9; limits 11.9 ± 5.32 = 6.58 … 17.22
+	const FREAK = [10, 12, 10, 12, 10, 12, 10, 12, 10, 30, 10, 12, 10, 12, 10, 12, 10, 12, 10, 12];
+	const freak = (after: number[]) =>
+		xmr([...FREAK, ...after], { baseline: [0, FREAK.length], better: 'lower' });
+
+	it('leaves moving ranges of 3.267 × their mean or more out of the mean moving range', () => {
+		const { limits } = freak([]);
+		expect(limits?.centre).toBeCloseTo(11.9, 10);
+		expect(limits?.mrBar).toBe(2);
+		expect(limits?.screened).toBe(2);
+		expect(limits?.upper).toBeCloseTo(17.22, 10);
+		expect(limits?.lower).toBeCloseTo(6.58, 10);
+	});
+
+	it('flags a later week of 18 that unscreened limits (upper ≈ 22.2) would have let pass', () => {
+		const result = freak([18]);
+		expect(result.signals.map((s) => [s.rule, s.points, s.kind])).toEqual(
+			expect.arrayContaining([['outside', [20], 'concern']])
+		);
+	});
+
+	it('screens nothing when the ranges are alike', () => {
+		expect(chart([]).limits?.screened).toBe(0);
+	});
+
+	it('screens nothing when every moving range is 0', () => {
+		const { limits } = xmr([5, 5, 5, 5], { baseline: [0, 4], better: 'higher' });
+		expect(limits).toMatchObject({ centre: 5, mrBar: 0, upper: 5, lower: 5, screened: 0 });
+	});
+
+	it('keeps a range just below 3.267 × the mean', () => {
+		// ranges 1, 1, 1, 1, 1, 1, 1, 1, 1, 4: mean 1.3, 3.267 × 1.3 ≈ 4.25 > 4 → kept
+		const values = [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 5];
+		const { limits } = xmr(values, { baseline: [0, values.length], better: 'higher' });
+		expect(limits?.screened).toBe(0);
+		expect(limits?.mrBar).toBeCloseTo(1.3, 10);
+	});
+});
+
+describe('a baseline that holds signals', () => {
+	it('reports no baseline signals for the stable worked example', () => {
+		expect(chart([16, 16]).baselineSignals).toEqual([]);
+	});
+
+	it('reports the freak week as a baseline signal', () => {
+		const values = [10, 12, 10, 12, 10, 12, 10, 12, 10, 30, 10, 12, 10, 12, 10, 12, 10, 12];
+		const result = xmr(values, { baseline: [0, values.length], better: 'lower' });
+		expect(result.baselineSignals.map((s) => [s.rule, s.points])).toEqual([['outside', [9]]]);
+	});
+
+	it('does not count a run that only starts in the baseline and goes on after it', () => {
+		// the baseline ends on 13, 12.5, 12 (above); the run of 7 needs the weeks after it
+		const result = xmr([10, 12, 11, 13, 12, 10, 11, 13, 12.5, 12, 12.6, 12.2, 12.4, 12.1, 12.3], {
+			baseline: [0, 10],
+			better: 'higher'
+		});
+		expect(result.signals.map((s) => s.rule)).toContain('run');
+		expect(result.baselineSignals).toEqual([]);
+	});
+
+	it('finds a baseline in a rising baseline, from the weeks after the rise', () => {
+		// a trend of 7 rising weeks, then 8 stable weeks: the suggestion is the stable stretch
+		const values = [1, 2, 3, 4, 5, 6, 7, 10, 12, 11, 13, 12, 10, 11, 13];
+		const result = xmr(values, { baseline: [0, values.length], better: 'higher' });
+		expect(result.baselineSignals.length).toBeGreaterThan(0);
+		const window = stableBaseline(values, [0, values.length], 'higher');
+		expect(window).not.toBeNull();
+		const [from, to] = window!;
+		expect(from).toBeGreaterThanOrEqual(6);
+		expect(to).toBe(values.length);
+		expect(
+			xmr(values.slice(from, to), { baseline: [0, to - from], better: 'higher' }).baselineSignals
+		).toEqual([]);
+	});
+
+	it('suggests nothing when no window long enough is stable', () => {
+		// every 7 weeks of a steady rise are a trend
+		expect(stableBaseline([1, 2, 3, 4, 5, 6, 7, 8], [0, 8], 'higher', 7)).toBeNull();
+		expect(stableBaseline([10, 12, 11], [0, 3], 'higher')).toBeNull();
 	});
 });
 
@@ -280,7 +374,7 @@ describe('rule 4: 2 of 3 beyond two thirds', () => {
 	});
 
 	it('fires below the centre line', () => {
-		const result = chart([8.5, 8.6]);
+		const result = chart([8.5, 8.6, 10]);
 		expect(rules(result)).toEqual(['two_of_three']);
 		expect(result.signals[0]).toMatchObject({ side: 'below', points: [8, 9] });
 	});
@@ -305,30 +399,47 @@ describe('rule 4: 2 of 3 beyond two thirds', () => {
 	});
 
 	it('merges windows that share a single point', () => {
-		// windows (14.5, 11, 14.6) and (14.6, 11, 14.7) fire; (11, 14.6, 11) between them does not.
-		const result = chart([14.5, 11, 14.6, 11, 14.7]);
+		// windows (14.5, 12, 14.6) and (14.6, 12, 14.7) fire; (12, 14.6, 12) between them does not.
+		const result = chart([14.5, 12, 14.6, 12, 14.7]);
 		expect(rules(result)).toEqual(['two_of_three']);
 		expect(result.signals[0]).toMatchObject({ start: 8, end: 12, points: [8, 10, 12] });
 	});
 
 	it('keeps windows that do not overlap apart', () => {
-		const result = chart([14.5, 14.6, 11, 12, 11, 14.5, 14.6]);
+		const result = chart([14.5, 14.6, 11, 12, 11, 12, 14.5, 14.6]);
 		expect(result.signals.map((s) => [s.rule, s.points])).toEqual([
 			['two_of_three', [8, 9]],
-			['two_of_three', [13, 14]]
+			['two_of_three', [14, 15]]
 		]);
 	});
 
 	it('looks across null weeks', () => {
-		const result = chart([8.5, null, 8.6]);
+		const result = chart([8.5, null, 8.6, 10]);
 		expect(rules(result)).toEqual(['two_of_three']);
 		expect(result.signals[0].points).toEqual([8, 10]);
 	});
 
-	it('counts points outside the limits as beyond two thirds', () => {
+	it('does not count a point outside the limits as beyond two thirds (rule 1 has it)', () => {
+		// as NHSRplotthedots: only points between two thirds and the limit count here
 		const result = chart([16, 12, 14.5]);
+		expect(rules(result)).toEqual(['outside']);
+		expect(result.points[10].signals).toEqual([]);
+	});
+
+	it('fires beside an outside point when two others are beyond two thirds', () => {
+		const result = chart([16, 14.5, 14.6]);
 		expect(rules(result)).toEqual(['outside', 'two_of_three']);
-		expect(result.points[8].signals).toEqual(['outside', 'two_of_three']);
+		expect(result.signals[1].points).toEqual([9, 10]);
+	});
+
+	it('does not fire for 2 beyond on one side when the third point is on the other side', () => {
+		// every window holding both 14.5 and 14.6 also holds a point below the centre line
+		expect(chart([10, 14.5, 14.6, 10]).signals).toEqual([]);
+		expect(chart([13, 8.5, 8.6, 13]).signals).toEqual([]);
+	});
+
+	it('does not fire when the third point lies exactly on the centre line', () => {
+		expect(chart([14.5, 11.5, 14.6]).signals).toEqual([]);
 	});
 });
 
@@ -341,7 +452,7 @@ describe('improvement or concern', () => {
 		['rising trend', [9, 9.5, 10, 11, 12, 12.5, 13], 'above'],
 		['falling trend', [14, 13.5, 13, 12, 11, 10.5, 10], 'below'],
 		['two of three above', [14.5, 12, 14.6], 'above'],
-		['two of three below', [8.5, 8.6], 'below']
+		['two of three below', [8.5, 8.6, 10], 'below']
 	];
 
 	for (const [name, after, side] of cases) {

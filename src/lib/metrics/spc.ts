@@ -17,9 +17,16 @@ export type SignalKind = 'improvement' | 'concern';
 /** Centre line, mean moving range and natural process limits (the lower one may be negative). */
 export interface Limits {
 	centre: number;
+	/** Mean of the baseline's moving ranges after screening (see `screened`). */
 	mrBar: number;
 	upper: number;
 	lower: number;
+	/**
+	 * Baseline moving ranges left out of `mrBar` because they were ≥ 3.267 × the mean of all
+	 * baseline moving ranges (one freak week does not widen the limits). Optional for callers
+	 * that build limits themselves; `xmr` always sets it.
+	 */
+	screened?: number;
 }
 
 export interface Signal {
@@ -56,10 +63,18 @@ export interface Xmr {
 	baseline: [number, number];
 	/** Non-null points in the baseline. */
 	baselinePoints: number;
+	/**
+	 * Signals the baseline weeks hold on their own (the rules run on the baseline points only,
+	 * against the baseline's limits). Empty for a stable baseline; otherwise the limits describe
+	 * a process that was itself changing, and a page must say so rather than use them silently.
+	 */
+	baselineSignals: Signal[];
 }
 
 /** Natural process limits lie 2.66 mean moving ranges (3 / d2, d2 = 1.128) from the centre. */
 const E2 = 2.66;
+/** A baseline moving range ≥ this many times their mean is screened out (D4 of the mR chart). */
+const SCREEN = 3.267;
 /** Points in a row needed for the run and trend rules. */
 const IN_A_ROW = 7;
 const RULES: readonly SignalRule[] = ['outside', 'run', 'trend', 'two_of_three'];
@@ -88,8 +103,19 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.lengt
 function limitsOf(baseline: readonly Pt[]): Limits | null {
 	if (baseline.length < 2) return null;
 	const centre = mean(baseline.map((p) => p.value));
-	const mrBar = mean(baseline.slice(1).map((p, i) => Math.abs(p.value - baseline[i].value)));
-	return { centre, mrBar, upper: centre + E2 * mrBar, lower: centre - E2 * mrBar };
+	const ranges = baseline.slice(1).map((p, i) => Math.abs(p.value - baseline[i].value));
+	const all = mean(ranges);
+	// screened as NHSRplotthedots does: keep a range strictly below 3.267 × the mean of all;
+	// with all ranges 0 nothing is screened (0 < 0 is false, so compare only when all > 0)
+	const kept = all > 0 ? ranges.filter((r) => r < SCREEN * all) : ranges;
+	const mrBar = mean(kept);
+	return {
+		centre,
+		mrBar,
+		upper: centre + E2 * mrBar,
+		lower: centre - E2 * mrBar,
+		screened: ranges.length - kept.length
+	};
 }
 
 function found(rule: SignalRule, side: Side, pts: readonly Pt[]): Found {
@@ -139,20 +165,24 @@ function trends(pts: readonly Pt[]): Found[] {
 }
 
 /**
- * Rule 4: 2 of 3 consecutive points beyond two thirds of the way to a limit, on the same side.
- * The points beyond are marked; overlapping windows that fire merge into one signal.
+ * Rule 4: 2 of 3 consecutive points beyond two thirds of the way to a limit (but not outside it),
+ * with all three points on the same side of the centre line; a point on the centre line is on
+ * neither side. As NHSRplotthedots counts it: a point outside the limits is rule 1's and does not
+ * count here. The points beyond are marked; overlapping windows that fire merge into one signal.
  */
 function twoOfThree(pts: readonly Pt[], { centre, upper, lower }: Limits): Found[] {
 	const out: Found[] = [];
 	const sides: [Side, (v: number) => boolean][] = [
-		[1, (v) => v > centre + (2 / 3) * (upper - centre)],
-		[-1, (v) => v < centre - (2 / 3) * (centre - lower)]
+		[1, (v) => v > centre + (2 / 3) * (upper - centre) && v <= upper],
+		[-1, (v) => v < centre - (2 / 3) * (centre - lower) && v >= lower]
 	];
 	for (const [side, beyond] of sides) {
 		let marked: Pt[] = [];
 		let lastWindow = -Infinity;
 		for (let w = 0; w + 3 <= pts.length; w++) {
-			const hits = pts.slice(w, w + 3).filter((p) => beyond(p.value));
+			const window = pts.slice(w, w + 3);
+			if (!window.every((p) => Math.sign(p.value - centre) === side)) continue;
+			const hits = window.filter((p) => beyond(p.value));
 			if (hits.length < 2) continue;
 			if (w > lastWindow + 2 && marked.length > 0) {
 				out.push(found('two_of_three', side, marked));
@@ -169,6 +199,19 @@ function twoOfThree(pts: readonly Pt[], { centre, upper, lower }: Limits): Found
 /** Above the centre line (or rising) is an improvement when higher is better. */
 const kindOf = (side: Side, better: Better): SignalKind =>
 	(side === 1) === (better === 'higher') ? 'improvement' : 'concern';
+
+/** All four rules on the points against the limits, labelled and sorted. */
+function signalsOf(pts: readonly Pt[], limits: Limits, better: Better): Signal[] {
+	return [...outside(pts, limits), ...runs(pts, limits), ...trends(pts), ...twoOfThree(pts, limits)]
+		.map((s) => ({
+			...s,
+			kind: kindOf(s.side, better),
+			side: s.side === 1 ? ('above' as const) : ('below' as const)
+		}))
+		.sort(
+			(a, b) => a.start - b.start || a.end - b.end || RULES.indexOf(a.rule) - RULES.indexOf(b.rule)
+		);
+}
 
 /**
  * XmR chart of a weekly series. Limits come from the non-null points in the baseline range
@@ -189,18 +232,8 @@ export function xmr(
 	const inBaseline = pts.filter((p) => p.index >= start && p.index < end);
 	const limits = limitsOf(inBaseline);
 
-	const signals: Signal[] = limits
-		? [...outside(pts, limits), ...runs(pts, limits), ...trends(pts), ...twoOfThree(pts, limits)]
-				.map((s) => ({
-					...s,
-					kind: kindOf(s.side, options.better),
-					side: s.side === 1 ? ('above' as const) : ('below' as const)
-				}))
-				.sort(
-					(a, b) =>
-						a.start - b.start || a.end - b.end || RULES.indexOf(a.rule) - RULES.indexOf(b.rule)
-				)
-		: [];
+	const signals = limits ? signalsOf(pts, limits, options.better) : [];
+	const baselineSignals = limits ? signalsOf(inBaseline, limits, options.better) : [];
 
 	const previous = new Map(pts.slice(1).map((p, i) => [p.index, pts[i].value]));
 	const points = values.map((v, index): XmrPoint => {
@@ -217,7 +250,40 @@ export function xmr(
 		};
 	});
 
-	return { limits, points, signals, baseline: [start, end], baselinePoints: inBaseline.length };
+	return {
+		limits,
+		points,
+		signals,
+		baseline: [start, end],
+		baselinePoints: inBaseline.length,
+		baselineSignals
+	};
+}
+
+/**
+ * A baseline window to suggest when the chosen one holds signals: the longest stretch of weeks
+ * [start, end) inside `within` (clamped to the series) with at least `minPoints` non-null points
+ * whose own XmR holds no signal; among equally long ones the latest (closest to the change).
+ * Null when there is none.
+ */
+export function stableBaseline(
+	values: readonly (number | null)[],
+	within: [number, number],
+	better: Better,
+	minPoints = 6
+): [number, number] | null {
+	const from = Math.max(0, within[0]);
+	const to = Math.min(values.length, within[1]);
+	for (let length = to - from; length > 0; length--) {
+		for (let start = to - length; start >= from; start--) {
+			const window: [number, number] = [start, start + length];
+			const slice = values.slice(start, start + length);
+			if (slice.filter(isValue).length < minPoints) continue;
+			const r = xmr(slice, { baseline: [0, length], better });
+			if (r.limits && r.baselineSignals.length === 0) return window;
+		}
+	}
+	return null;
 }
 
 /** Median of the non-null values (mean of the two middle ones for an even count); null if none. */

@@ -30,14 +30,23 @@ export function beforeAfterText(
 	return coarse[0] === coarse[1] && a !== b ? [fmt(a, 1), fmt(b, 1)] : coarse;
 }
 
-/** "herhaalpercentage 27 % → 13 % over 13 weken, signaal: verbetering" */
+/**
+ * "herhaalpercentage 27 % → 13 % over 13 weken, signaal: verbetering", with "(basislijn niet
+ * stabiel)" after it when the baseline holds signals of its own.
+ */
 export function briefText(
-	e: Pick<EffectBrief, 'metric' | 'unit' | 'before' | 'after' | 'weeks' | 'signal'>
+	e: Pick<
+		EffectBrief,
+		'metric' | 'unit' | 'before' | 'after' | 'weeks' | 'signal' | 'baselineUnstable'
+	>
 ) {
 	const [before, after] = beforeAfterText(e.unit, e.before, e.after);
 	const parts = { metric: metricNoun[e.metric](), before, after, weeks: e.weeks };
-	if (!e.signal) return m.cycle_effect_brief_none(parts);
 	const signal =
 		e.signal === 'improvement' ? m.cycle_signal_improvement() : m.cycle_signal_concern();
-	return m.cycle_effect_brief({ ...parts, signal });
+	const text = e.signal
+		? m.cycle_effect_brief({ ...parts, signal })
+		: m.cycle_effect_brief_none(parts);
+	// a baseline with signals of its own is never used silently
+	return e.baselineUnstable ? m.cycle_effect_summary_unstable({ summary: text }) : text;
 }

@@ -230,6 +230,61 @@ forEachDriver('cycle effect', (t) => {
 		expect(e.headline).toMatchObject({ rule: 'run', kind: 'improvement', start: 8, end: 15 });
 	});
 
+	it('claims no signal before the change: in idea or plan, or with the change date ahead', async () => {
+		for (const input of [
+			{ status: 'idea' as const },
+			{ status: 'plan' as const },
+			{ status: 'test' as const, changeDate: null },
+			// the change is planned for after today: the fall is there, but not the change yet
+			{ status: 'test' as const, changeDate: '2025-12-22', testTo: '2026-02-01' }
+		]) {
+			const e = ok(await effect({ scopeCategoryId: category, ...input }));
+			expect(e.signalsFrom).toBeNull();
+			expect(e.signals).toEqual([]);
+			expect(e.headline).toBeNull();
+			expect(e.latest).toBeNull();
+			expect(e.beforeAfter).toBeNull();
+			// the baseline limits are still drawn
+			expect(e.segments[0].limits?.centre).toBeCloseTo(0.35, 10);
+		}
+		// once in test with the change date passed, the run after it counts
+		const e = ok(await effect({ scopeCategoryId: category, status: 'test' }));
+		expect(e.signalsFrom).toBe(8);
+		expect(e.headline).toMatchObject({ rule: 'run', kind: 'improvement' });
+	});
+
+	it('claims no signal that starts before the change week', async () => {
+		// the change a week later than the fall: the run begins in week 8, before the change (9)
+		const e = ok(await effect({ scopeCategoryId: category, changeDate: '2025-11-03' }));
+		expect(e.signalsFrom).toBe(9);
+		expect(e.signals.every((s) => s.start >= 9)).toBe(true);
+		expect(e.headline?.start ?? 9).toBeGreaterThanOrEqual(9);
+	});
+
+	it('flags a baseline that holds signals and suggests a stable one', async () => {
+		// baseline of 12 weeks: the 8 weeks at 0.3 / 0.4 and 4 weeks after the fall (0.1 / 0.2);
+		// the first 8 are all above its centre line (≈ 0.283): a run in the baseline itself
+		const unstable = {
+			scopeCategoryId: category,
+			baselineTo: '2025-11-23',
+			changeDate: '2025-11-24'
+		};
+		const e = ok(await effect(unstable));
+		expect(e.baselineSignals.map((s) => s.rule)).toContain('run');
+		expect(e.suggestedBaseline).not.toBeNull();
+		const { from, to } = e.suggestedBaseline!;
+		expect(from >= INPUT.baselineFrom!).toBe(true);
+		expect(to < unstable.changeDate).toBe(true);
+		// following the suggestion gives a baseline without signals of its own
+		const fixed = ok(await effect({ ...unstable, baselineFrom: from, baselineTo: to }));
+		expect(fixed.baselineSignals).toEqual([]);
+		expect(fixed.suggestedBaseline).toBeNull();
+		// the stable example has nothing to flag
+		const stable = ok(await effect({ scopeCategoryId: category }));
+		expect(stable.baselineSignals).toEqual([]);
+		expect(stable.suggestedBaseline).toBeNull();
+	});
+
 	it('has no chart for dates outside the window, and never more than MAX_WEEKS weeks', async () => {
 		for (const baselineFrom of ['0001-01-01', '1000-01-01', '1989-12-31'])
 			expect(await effect({ baselineFrom, baselineTo: '2025-10-26' })).toEqual({
@@ -280,7 +335,8 @@ forEachDriver('cycle effect', (t) => {
 			before: expect.closeTo(0.35, 6),
 			after: expect.closeTo(0.15, 6),
 			weeks: 8,
-			signal: 'improvement'
+			signal: 'improvement',
+			baselineUnstable: false
 		};
 		const before = await teamPage(org.admin.claims, teamId);
 		if (!before.ok) throw new Error(before.error);

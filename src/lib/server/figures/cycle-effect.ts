@@ -11,6 +11,11 @@
  * baseline_to]; to the "after" period when its Monday lies in [change_date, test_to] (to the
  * last week when the test has no end).
  *
+ * No signal is claimed before the change date: a cycle in idea or plan, or whose change date is
+ * not set or still ahead, shows its baseline limits and no signals; otherwise only signals that
+ * start in the week of the change or later count. A baseline that itself holds signals is
+ * reported (baselineSignals) with a suggested stable window, never used silently.
+ *
  * A cycle whose dates lie outside the window every form keeps to (saneDate; an older row may
  * hold a slip such as year 0001) has no chart: it is 'out_of_range', and the pages say so while
  * the rest keeps working. The chart is bounded too: at most MAX_WEEKS weeks from the baseline.
@@ -23,6 +28,7 @@ import { withSilence } from './silence';
 import {
 	beforeAfter,
 	latestSignal,
+	stableBaseline,
 	xmr,
 	type BeforeAfter,
 	type Better,
@@ -91,7 +97,8 @@ export type CycleEffect =
 			changeIndex: number | null;
 			/** First week of the rebased limits (null when not rebased). */
 			rebaseIndex: number | null;
-			/** Medians of the baseline weeks and of the weeks from the change date. */
+			/** Medians of the baseline weeks and of the weeks from the change date; null while no
+			 * signals are claimed (see signalsFrom). */
 			beforeAfter: BeforeAfter | null;
 			/**
 			 * The signal the summary sentence names: against the baseline limits, the one that covers
@@ -100,6 +107,19 @@ export type CycleEffect =
 			headline: Signal | null;
 			/** The signal on the latest weeks, for a badge. */
 			latest: Signal | null;
+			/**
+			 * First week from which signals are claimed (the change week); null when none are: the
+			 * cycle is in idea or plan, or its change date is not set or still ahead.
+			 */
+			signalsFrom: number | null;
+			/** Signals the baseline weeks hold on their own; empty when the baseline is stable. */
+			baselineSignals: Signal[];
+			/**
+			 * For an unstable baseline: the longest stretch of weeks before the change whose own
+			 * limits hold no signal, as dates (Monday of the first week, Sunday of the last); null
+			 * when the baseline is stable or no such stretch of at least 6 weeks exists.
+			 */
+			suggestedBaseline: { from: string; to: string } | null;
 	  };
 
 /**
@@ -134,6 +154,9 @@ const datesInRange = (input: EffectInput) =>
 	[input.baselineFrom, input.baselineTo, input.changeDate, input.testTo, input.rebasedOn].every(
 		(d) => d === null || isSaneDay(d)
 	);
+
+/** Statuses before the test: the change has not been made, so nothing can be signalled yet. */
+const BEFORE_TEST: readonly CycleStatus[] = ['idea', 'plan'];
 
 /** Index range [start, end) of the weeks whose Monday lies in [from, to]. */
 function weekRange(series: EffectPoint[], from: string, to: string | null): [number, number] {
@@ -209,11 +232,21 @@ export async function cycleEffect(
 		last = after;
 		lastOffset = rebaseIndex;
 	}
-	const latestRaw = latestSignal(last, 3);
+	// no signal before the change date: from the change week on, and only once it has happened
+	const claimed =
+		!BEFORE_TEST.includes(input.status) &&
+		input.changeDate !== null &&
+		input.changeDate <= today &&
+		changeIndex >= 0;
+	const signalsFrom = claimed ? changeIndex : null;
+	const afterChange = (s: Signal) => signalsFrom !== null && s.start >= signalsFrom;
+	signals = signals.filter(afterChange);
+	const latestRaw = signalsFrom === null ? null : latestSignal(last, 3);
+	const latestShifted = latestRaw ? shift(latestRaw, lastOffset) : null;
 
 	let comparison: BeforeAfter | null = null;
 	let headline: Signal | null = null;
-	if (input.changeDate) {
+	if (input.changeDate && signalsFrom !== null) {
 		const [from, to] = weekRange(series, input.changeDate, input.testTo);
 		comparison = beforeAfter(
 			values.slice(baseline[0], baseline[1]),
@@ -224,7 +257,7 @@ export async function cycleEffect(
 		const judged =
 			rebaseIndex === null ? signals : xmr(values, { baseline, better: input.better }).signals;
 		const overlap = (s: Signal) => s.points.filter((i) => i >= from && i < to).length;
-		for (const s of judged) {
+		for (const s of judged.filter(afterChange)) {
 			const n = overlap(s);
 			if (
 				n > 0 &&
@@ -247,8 +280,27 @@ export async function cycleEffect(
 		rebaseIndex,
 		beforeAfter: comparison,
 		headline,
-		latest: latestRaw ? shift(latestRaw, lastOffset) : null
+		latest: latestShifted && afterChange(latestShifted) ? latestShifted : null,
+		signalsFrom,
+		baselineSignals: before.baselineSignals,
+		suggestedBaseline: before.baselineSignals.length
+			? suggestion(series, values, baseline, changeIndex, input.better)
+			: null
 	};
+}
+
+/** A stable baseline window before the change (or in the baseline when there is none yet). */
+function suggestion(
+	series: EffectPoint[],
+	values: (number | null)[],
+	baseline: [number, number],
+	changeIndex: number,
+	better: Better
+): { from: string; to: string } | null {
+	const end = changeIndex > baseline[0] ? changeIndex : baseline[1];
+	const window = stableBaseline(values, [0, end], better);
+	if (!window) return null;
+	return { from: series[window[0]].week, to: addDays(series[window[1] - 1].week, 6) };
 }
 
 const EFFECT_COLUMNS = `id, metric, better, scope_category_id as "scopeCategoryId",
@@ -271,6 +323,8 @@ export interface EffectBrief {
 	after: number;
 	weeks: number;
 	signal: SignalKind | null;
+	/** The baseline holds signals of its own (missing in briefs recorded before this existed). */
+	baselineUnstable?: boolean;
 }
 
 /** The brief of a computed effect, or null while there is nothing to compare yet. */
@@ -290,7 +344,8 @@ export function effectBrief(
 		before: before.median,
 		after: after.median,
 		weeks: after.weeks,
-		signal: effect.headline?.kind ?? null
+		signal: effect.headline?.kind ?? null,
+		baselineUnstable: effect.baselineSignals.length > 0
 	};
 }
 
