@@ -8,6 +8,7 @@ import { latestSignal, median, xmr, type Limits, type Signal } from '$lib/metric
 import { BETTER, metricSeries } from '$lib/metrics/series';
 import type { Queryable } from '../db';
 import { teamCategoryIds } from '../journeys';
+import { dataUpToIn } from './data-up-to';
 import { weekly } from './metrics';
 import { lastWeeks } from './period';
 import { withSilence } from './silence';
@@ -80,14 +81,20 @@ export async function teamHeadlines(tx: Queryable, teamId: string): Promise<Team
 	const period = await lastWeeks(tx, HEADLINE_WEEKS);
 	if (!period) throw new Error('no organisation for this user');
 	const range = { categories, from: period.from, to: period.to };
-	const [weeks, norm] = await Promise.all([weekly(tx, range), commonNorm(tx, categories)]);
+	const [weeks, norm, upTo] = await Promise.all([
+		weekly(tx, range),
+		commonNorm(tx, categories),
+		dataUpToIn(tx)
+	]);
 	await withSilence(tx, range, weeks);
+	// A week the data does not fully cover is left out (a gap), never drawn as a drop.
+	const covered = (week: string) => !upTo.incompleteFrom || week < upTo.incompleteFrom;
 	return {
 		categories: categories.length,
 		headlines: HEADLINE_METRICS.map((metric) => {
 			const values = metricSeries(weeks, metric);
 			return headline(
-				weeks.map((w, i) => ({ week: w.week, value: values[i] })),
+				weeks.map((w, i) => ({ week: w.week, value: covered(w.week) ? values[i] : null })),
 				metric,
 				metric === 'lead_p85' ? norm : null
 			);
