@@ -19,7 +19,18 @@ async function collectSigns(page: Page, where: string, signs: Signs) {
 			key: el.dataset.variation
 				? `variation:${el.dataset.variation}`
 				: `assurance:${el.dataset.assurance}`,
-			svg: el.querySelector('svg')?.outerHTML ?? '',
+			// the drawing, canonical: each shape with its attributes in order (whether the server
+			// or the browser rendered it)
+			svg: [...(el.querySelector('svg')?.querySelectorAll('*') ?? [])]
+				.map(
+					(n) =>
+						`${n.tagName}(${[...n.attributes]
+							.filter((a) => a.name !== 'class')
+							.map((a) => `${a.name}=${a.value}`)
+							.sort()
+							.join(' ')})${n.children.length ? '' : (n.textContent ?? '')}`
+				)
+				.join(' '),
 			text: el.querySelector('.text')?.textContent?.trim() ?? '',
 			colour: getComputedStyle(el.querySelector('.text') ?? el).color,
 			label: el.querySelector('button')?.getAttribute('aria-label') ?? ''
