@@ -113,6 +113,8 @@ export interface AgreementFigures extends AgreementVersion {
 	signal: Signal | null;
 	/** Indexes of weeks that are part of a signal. */
 	signalPoints: number[];
+	/** Those of them whose signal is a concern (orange on the sparkline). */
+	concernPoints: number[];
 }
 
 const pairKey = (a: { fromDepartmentId: string; toDepartmentId: string }) =>
@@ -157,7 +159,8 @@ async function figuresOf(
 			weeks: series,
 			limits: chart.limits,
 			signal: latestSignal(chart, RECENT_WEEKS),
-			signalPoints: chart.points.filter((p) => p.signals.length > 0).map((p) => p.index)
+			signalPoints: chart.points.filter((p) => p.signals.length > 0).map((p) => p.index),
+			concernPoints: chart.points.filter((p) => p.kind === 'concern').map((p) => p.index)
 		};
 	});
 }

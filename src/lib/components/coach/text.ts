@@ -6,9 +6,9 @@ import { m } from '$lib/paraglide/messages';
 import type { CycleStatus } from '$lib/schemas/cycles';
 import type { HeadlineMetric } from '$lib/server/figures/headlines';
 
-/** A headline figure's value in its unit (shares as percent, lead times in days). */
+/** A headline figure's value in its unit (shares as percent, lead times in calendar days). */
 export const figureValue = (metric: HeadlineMetric, v: number | null | undefined) =>
-	metricValue(v, metric, m.unit_days());
+	metricValue(v, metric, m.spc_unit_calendar_days());
 
 /** How late (positive) or how far ahead (negative) a due date is, in words. */
 export function dueText(daysLate: number): string {

@@ -88,3 +88,10 @@ export function dateOnly(day: string): string {
 		timeZone: 'UTC'
 	}).format(new Date(Date.UTC(y, mo - 1, d)));
 }
+
+/**
+ * How a lead time stands against its norm, as a sign beside the words: a comparison, not an SPC
+ * signal (those are the variation icon's), so no arrow or triangle that means something else
+ * on another page.
+ */
+export const NORM_SIGN = { within: '≤', over: '>', far_over: '≫' } as const;

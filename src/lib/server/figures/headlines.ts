@@ -8,6 +8,7 @@ import { latestSignal, median, xmr, type Limits, type Signal } from '$lib/metric
 import { BETTER, metricSeries } from '$lib/metrics/series';
 import type { Queryable } from '../db';
 import { teamCategoryIds } from '../journeys';
+import { dataUpToIn } from './data-up-to';
 import { weekly } from './metrics';
 import { lastWeeks } from './period';
 import { withSilence } from './silence';
@@ -32,6 +33,13 @@ export interface Headline {
 	signal: Signal | null;
 	/** Indexes of points that are part of any signal (for the sparkline). */
 	signalPoints: number[];
+	/** Those of them whose signal is a concern (orange on the sparkline; the others blue). */
+	concernPoints: number[];
+	/**
+	 * The target the assurance icon compares the limits with: for lead time, the norm in
+	 * calendar days when every category of the team has that one norm; otherwise null.
+	 */
+	target: number | null;
 }
 
 export interface TeamHeadlines {
@@ -42,7 +50,8 @@ export interface TeamHeadlines {
 
 export function headline(
 	weeks: { week: string; value: number | null }[],
-	metric: HeadlineMetric
+	metric: HeadlineMetric,
+	target: number | null = null
 ): Headline {
 	const values = weeks.map((w) => w.value);
 	const chart = xmr(values, { baseline: [0, BASELINE_WEEKS], better: BETTER[metric] });
@@ -55,7 +64,9 @@ export function headline(
 		median: median(values),
 		limits: chart.limits,
 		signal: latestSignal(chart, RECENT_WEEKS),
-		signalPoints: chart.points.filter((p) => p.signals.length > 0).map((p) => p.index)
+		signalPoints: chart.points.filter((p) => p.signals.length > 0).map((p) => p.index),
+		concernPoints: chart.points.filter((p) => p.kind === 'concern').map((p) => p.index),
+		target
 	};
 }
 
@@ -70,16 +81,39 @@ export async function teamHeadlines(tx: Queryable, teamId: string): Promise<Team
 	const period = await lastWeeks(tx, HEADLINE_WEEKS);
 	if (!period) throw new Error('no organisation for this user');
 	const range = { categories, from: period.from, to: period.to };
-	const weeks = await weekly(tx, range);
+	const [weeks, norm, upTo] = await Promise.all([
+		weekly(tx, range),
+		commonNorm(tx, categories),
+		dataUpToIn(tx)
+	]);
 	await withSilence(tx, range, weeks);
+	// A week the data does not fully cover is left out (a gap), never drawn as a drop.
+	const covered = (week: string) => !upTo.incompleteFrom || week < upTo.incompleteFrom;
 	return {
 		categories: categories.length,
 		headlines: HEADLINE_METRICS.map((metric) => {
 			const values = metricSeries(weeks, metric);
 			return headline(
-				weeks.map((w, i) => ({ week: w.week, value: values[i] })),
-				metric
+				weeks.map((w, i) => ({ week: w.week, value: covered(w.week) ? values[i] : null })),
+				metric,
+				metric === 'lead_p85' ? norm : null
 			);
 		})
 	};
+}
+
+/**
+ * The one calendar-day norm all these categories share, or null: lead-time tiles are in
+ * calendar days, so a working-day norm (or a mix of norms) has no target to compare with.
+ */
+async function commonNorm(tx: Queryable, categories: string[]): Promise<number | null> {
+	const rows = await tx.query<{ days: number | null; unit: string }>(
+		`select distinct norm_days::float8 as days, norm_unit::text as unit
+		   from category where id = any($1::uuid[])`,
+		[categories]
+	);
+	const [only] = rows;
+	return rows.length === 1 && only.days !== null && only.unit === 'calendar_days'
+		? only.days
+		: null;
 }

@@ -1,12 +1,14 @@
 /**
  * The chart.js configuration of an XmR chart: the weekly values as points and a line, the centre
  * line and the natural process limits (dashed) per segment, signal points drawn with their own
- * shape (diamond for an improvement, triangle for a concern — never colour alone), and a plugin
+ * shape and the NHS "Making Data Count" colour (a big blue dot for an improvement, an orange diamond
+ * for a concern — never colour alone), a target line where a target exists, and a plugin
  * that shades the baseline weeks and marks the change (and a rebase) with a labelled line.
  * Only types come from chart.js here; the component loads chart.js itself in the browser.
  */
 import type { ChartConfiguration, Plugin, PointStyle } from 'chart.js';
 import type { Limits, Signal } from '$lib/metrics/spc';
+import { SPC_COLOURS } from '$lib/components/spc/colours';
 
 export interface XmrSegment {
 	from: number;
@@ -26,8 +28,9 @@ const COLOURS = {
 	line: '#0f4c5c',
 	centre: '#3d474d',
 	limit: '#6b3d8f',
-	improvement: '#1f6b3a',
-	concern: '#a3261b',
+	improvement: SPC_COLOURS.improvement,
+	concern: SPC_COLOURS.concern,
+	target: SPC_COLOURS.improvement,
 	marker: '#8a4b00',
 	band: 'rgba(15, 76, 92, 0.08)',
 	grid: '#e4e8e6'
@@ -92,7 +95,9 @@ export function xmrConfig(options: {
 	segments: XmrSegment[];
 	signals: Signal[];
 	marks: XmrMarks;
-	names: { value: string; centre: string; upper: string; lower: string };
+	names: { value: string; centre: string; upper: string; lower: string; target?: string };
+	/** A target (a norm or the cycle's goal) drawn as a dash-dotted line across the chart. */
+	target?: number | null;
 	format: (v: number) => string;
 	tickFormat: (v: number) => string;
 }): ChartConfiguration<'line'> {
@@ -102,9 +107,7 @@ export function xmrConfig(options: {
 		const kinds = signals.filter((s) => s.points.includes(i)).map((s) => s.kind);
 		return kinds.includes('concern') ? 'concern' : kinds.length ? 'improvement' : null;
 	});
-	const style = kind.map<PointStyle>((k) =>
-		k === 'improvement' ? 'rectRot' : k === 'concern' ? 'triangle' : 'circle'
-	);
+	const style = kind.map<PointStyle>((k) => (k === 'concern' ? 'rectRot' : 'circle'));
 	const colour = kind.map((k) => (k ? COLOURS[k] : COLOURS.line));
 	const limitLine = (label: string, data: (number | null)[], dash: number[], colour: string) => ({
 		label,
@@ -119,7 +122,8 @@ export function xmrConfig(options: {
 	});
 	const allValues = [
 		...values,
-		...segments.flatMap((s) => (s.limits ? [s.limits.upper] : []))
+		...segments.flatMap((s) => (s.limits ? [s.limits.upper] : [])),
+		options.target ?? null
 	].filter((v): v is number => v !== null);
 	return {
 		type: 'line',
@@ -169,7 +173,20 @@ export function xmrConfig(options: {
 						),
 						order: 3
 					}
-				])
+				]),
+				...(options.target === null || options.target === undefined
+					? []
+					: [
+							{
+								...limitLine(
+									names.target ?? '',
+									values.map(() => options.target ?? null),
+									[8, 3, 2, 3],
+									COLOURS.target
+								),
+								order: 4
+							}
+						])
 			]
 		},
 		options: {
