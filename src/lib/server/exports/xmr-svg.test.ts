@@ -49,6 +49,12 @@ describe('the XmR chart as SVG', () => {
 		expect(svg).toContain('<title>Herhaal &lt;meldingen&gt; &amp; &quot;zo&quot;</title>');
 	});
 
+	it('is well-formed XML (a browser shows nothing of an SVG file that is not)', () => {
+		// every attribute has a quoted value: no bare `data-x` as HTML would allow
+		for (const tag of svg.match(/<[a-z][^>]*>/g) ?? [])
+			expect(tag.replace(/\s[\w:-]+="[^"]*"/g, ''), tag).toMatch(/^<[a-z]+\s*\/?>$/);
+	});
+
 	it('draws every week, the centre line and limits of the page, the baseline and the change', () => {
 		expect(svg.match(/data-point=/g)).toHaveLength(21);
 		const limits = e.segments[0].limits!;

@@ -106,7 +106,7 @@ export function xmrSvg(
 		const left = Math.max(PAD.left, x(bs) - half);
 		const right = Math.min(W - PAD.right, x(be - 1) + half);
 		push(
-			`<rect data-baseline x="${r1(left)}" y="${PAD.top}" width="${r1(right - left)}" height="${plotH}" fill="${COLOURS.band}"/>`
+			`<rect data-baseline="true" x="${r1(left)}" y="${PAD.top}" width="${r1(right - left)}" height="${plotH}" fill="${COLOURS.band}"/>`
 		);
 		push(
 			`<text x="${r1(left + 4)}" y="${PAD.top + 14}" font-size="12" font-weight="600" fill="${COLOURS.centre}">${esc(texts.baseline)}</text>`
@@ -148,7 +148,7 @@ export function xmrSvg(
 		if (i === null || i < 0) return;
 		const px = r1(x(i) - (n > 1 ? half : 0));
 		push(
-			`<line data-change x1="${px}" x2="${px}" y1="${PAD.top}" y2="${PAD.top + plotH}" stroke="${COLOURS.marker}" stroke-width="2" stroke-dasharray="4 3"/>`
+			`<line data-change="true" x1="${px}" x2="${px}" y1="${PAD.top}" y2="${PAD.top + plotH}" stroke="${COLOURS.marker}" stroke-width="2" stroke-dasharray="4 3"/>`
 		);
 		const right = px + 8 * text.length < W - PAD.right;
 		push(
@@ -167,7 +167,7 @@ export function xmrSvg(
 		open = true;
 	});
 	if (path)
-		push(`<path data-series d="${path}" fill="none" stroke="${COLOURS.line}" stroke-width="2"/>`);
+		push(`<path data-series="true" d="${path}" fill="none" stroke="${COLOURS.line}" stroke-width="2"/>`);
 
 	// points: a dot, or the signal's shape
 	const kindOf = new Map<number, 'improvement' | 'concern'>();
