@@ -262,3 +262,36 @@ export async function recordEvaluation(
 		})
 	);
 }
+
+export interface Minutes {
+	team: { id: string; name: string; purpose: string; coachName: string | null };
+	evaluation: EvaluationRow;
+	/** The team's members (by name) as they are now. */
+	members: string[];
+}
+
+/**
+ * The minutes of one recorded evaluation, for its coach (or an admin): what was recorded, the
+ * effects as they stood then, and who is on the team. `not_found` also for an evaluation of
+ * another team.
+ */
+export async function minutes(
+	claims: Claims,
+	teamId: string,
+	evaluationId: string
+): Promise<Result<{ minutes: Minutes }, CoachTeamError>> {
+	const page = await teamPage(claims, teamId);
+	if (!page.ok) return page;
+	const evaluation = page.page.evaluations.find((e) => e.id === evaluationId);
+	if (!evaluation) return refused('not_found');
+	const members = await db().asUser(claims, (tx) => teams.memberNames(tx, teamId));
+	const t = page.page.team;
+	return {
+		ok: true,
+		minutes: {
+			team: { id: t.id, name: t.name, purpose: t.purpose, coachName: t.coachName },
+			evaluation,
+			members
+		}
+	};
+}
