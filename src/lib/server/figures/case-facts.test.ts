@@ -6,10 +6,13 @@
  * changed, cases deleted and imported again, and an import in steps that refreshes the facts
  * itself (koers.importing = 'on'). And the organisation's figures version moves with each change.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
 import { createOrg, forEachDriver, type Org } from '../db/test-helpers';
 import type { Queryable } from '../db/types';
+import { groupFigures } from './groups';
+import { summary } from './metrics';
+import { silenceSummary } from './silence';
 
 /** Cases whose stored facts differ from the computation per request (empty: all equal). */
 async function mismatches(tx: Queryable, orgId: string): Promise<string[]> {
@@ -218,5 +221,66 @@ forEachDriver('case facts', (t) => {
 			tx.query<{ org_id: string }>('select org_id from figures_scope()')
 		);
 		expect(scope.org_id).toBe(other.id);
+	});
+});
+
+forEachDriver('grouped figures', (t) => {
+	it('give each group what a summary over its categories gives, in one query', async () => {
+		const org = await createOrg(t().db, `groups-${randomBytes(3).toString('hex')}`);
+		const cats = await t().db.asService(async (tx) => {
+			const rows = await tx.query<{ id: string }>(
+				`insert into category (org_id, name, norm_days, norm_unit, repeat_key, repeat_window_days, silence_norm_days)
+				 select $1, 'C' || i, case when i < 4 then i * 2 end,
+				   (case when i % 2 = 0 then 'working_days' else 'calendar_days' end)::norm_unit,
+				   'customer_category', 30, 2
+				 from generate_series(1, 4) as g (i)
+				 returning id`,
+				[org.id]
+			);
+			const ids = rows.map((r) => r.id);
+			await load(tx, org.id, 'g', ids, 200);
+			await tx.query(
+				`insert into contact_activity (org_id, activity, direction) values ($1, 'Terugbellen', 'outbound')`,
+				[org.id]
+			);
+			return ids;
+		});
+		const groups = [
+			{ id: randomUUID(), categories: [cats[0]] },
+			{ id: randomUUID(), categories: [cats[1], cats[2]] },
+			{ id: randomUUID(), categories: [cats[0], cats[3]] }, // overlaps the first
+			{ id: randomUUID(), categories: [randomUUID()] } // no cases
+		];
+		const period = { from: '2024-02-01T00:00:00Z', to: '2024-11-01T00:00:00Z' };
+		const now = '2024-12-01T00:00:00Z';
+		await t().db.asUser(org.coach.claims, async (tx) => {
+			const grouped = await groupFigures(tx, period, groups, now);
+			for (const g of groups) {
+				const filter = { ...period, categories: g.categories };
+				const s = await summary(tx, filter);
+				const q = await silenceSummary(tx, filter, now);
+				const f = grouped.get(g.id)!;
+				expect(f.cases).toBe(s.cases);
+				expect(f.repeats).toBe(s.repeats.total);
+				expect(f.repeatRate).toBe(s.repeatRate);
+				expect(f.closed).toBe(s.leadTimeHours.count);
+				expect(f.open).toBe(s.openCases.total);
+				expect(f.leadHours).toEqual({ median: s.leadTimeHours.median, p85: s.leadTimeHours.p85 });
+				expect(f.leadWorkingDays).toEqual({
+					median: s.leadTimeWorkingDays.median,
+					p85: s.leadTimeWorkingDays.p85
+				});
+				expect(f.withinNorm).toBe(s.withinNorm);
+				expect(f.handoffs).toBe(s.handoffs);
+				expect(f.casesWithHandoff).toBe(s.casesWithHandoff);
+				expect(f.silence).toEqual({
+					p85WorkingDays: q.silenceWorkingDays.p85,
+					silentNow: q.silentNow,
+					overNormShare: q.overNormShare
+				});
+			}
+			expect(grouped.get(groups[0].id)!.cases).toBeGreaterThan(10);
+			expect(grouped.get(groups[3].id)!.cases).toBe(0);
+		});
 	});
 });
