@@ -6,6 +6,7 @@
  * the period. Call inside a transaction of the Db port (row level security decides).
  */
 import type { Queryable } from '../db';
+import { cached } from './cache';
 
 export interface GroupFigures {
 	cases: number;
@@ -63,7 +64,18 @@ interface SilenceRow {
 }
 
 /** Figures per group id (every group given has an entry; groups without cases have zeros). */
-export async function groupFigures(
+export function groupFigures(
+	tx: Queryable,
+	period: { from: string | null; to: string | null },
+	groups: Group[],
+	now: string | null = null
+): Promise<Map<string, GroupFigures>> {
+	return cached(tx, 'groups', [period.from, period.to, groups, now], () =>
+		groupFiguresNow(tx, period, groups, now)
+	);
+}
+
+async function groupFiguresNow(
 	tx: Queryable,
 	period: { from: string | null; to: string | null },
 	groups: Group[],
