@@ -273,7 +273,7 @@ async function countEvents(env: NodeJS.ProcessEnv): Promise<number> {
  * The demo seeded by a first start, then generated events imported with `koers import` (the
  * server stopped: the embedded database belongs to one process) up to `events` in all.
  */
-async function prepare(env: NodeJS.ProcessEnv, events: number, dir: string) {
+export async function prepare(env: NodeJS.ProcessEnv, events: number, dir: string) {
 	let t = performance.now();
 	const first = await startServer(env);
 	await first.stop();

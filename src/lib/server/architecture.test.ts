@@ -269,6 +269,8 @@ const WRITERS: Record<string, string[]> = {
 	report: ['import/load'],
 	report_event: ['import/load'],
 	report_flow: [], // maintained by the database from report_event
+	case_fact: [], // maintained by the database from report and report_event
+	figures_version: [], // bumped by database triggers (private schema)
 	mapping_preset: ['case-data/presets'],
 	api_token: ['case-data/tokens'],
 	journey: ['journeys/edit', 'journeys/undo'],

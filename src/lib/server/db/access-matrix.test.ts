@@ -75,6 +75,7 @@ const MATRIX: Record<string, Record<Op, Cell>> = {
 	report: { ...all(admins), select: caseReaders },
 	report_event: { ...all(admins), select: caseReaders, update: nobody },
 	report_flow: { select: caseReaders, insert: nobody, update: nobody, delete: nobody },
+	case_fact: { select: caseReaders, insert: nobody, update: nobody, delete: nobody },
 	case_lead_time: { select: caseReaders, insert: nobody, update: nobody, delete: nobody },
 	mapping_preset: all(admins),
 	api_token: all(admins),
@@ -328,6 +329,18 @@ const SPECS: Record<string, Spec> = {
 				[
 					`insert into report_flow (report_id, org_id, events, activities, variant, handoffs, handoff_from, handoff_to)
 					 values ($1, $2, 1, '{}', gen_random_uuid(), 0, '{}', '{}')`,
+					[o.report, o.org]
+				]
+			]),
+		rows: (f) => perOrg(f, (o) => [o.report])
+	},
+	case_fact: {
+		key: 'report_id::text',
+		set: 'events = events',
+		insert: (f) =>
+			insertPerOrg(f, (o) => [
+				[
+					`insert into case_fact (report_id, org_id, source, source_repeat) values ($1, $2, 'matrix', false)`,
 					[o.report, o.org]
 				]
 			]),

@@ -6,6 +6,7 @@
  * path (then narrow to one organisation with `orgId`).
  */
 import type { Queryable } from '../db/types';
+import { cached } from './cache';
 
 /** Which cases a figure covers. Every field left out (or null) means "all". */
 export interface MetricsFilter {
@@ -119,18 +120,26 @@ export const scopedParams = (filter: ScopedFilter) => [
 
 /** All figures over the cases the filter selects (received in [from, to)). */
 export async function summary(tx: Queryable, filter: ScopedFilter = {}): Promise<CaseSummary> {
-	const [row] = await tx.query<{ summary: CaseSummary }>(
-		`select public.case_summary(${ARGS}) as summary`,
-		scopedParams(filter)
-	);
-	return row.summary;
+	const args = scopedParams(filter);
+	return cached(tx, 'summary', args, async () => {
+		const [row] = await tx.query<{ summary: CaseSummary }>(
+			`select public.case_summary(${ARGS}) as summary`,
+			args
+		);
+		return row.summary;
+	});
 }
 
 /**
  * The weekly series: one row per week from the week of `from` (or of the first data) to the week
  * of `to` (or of the last data), weeks without data included.
  */
-export async function weekly(tx: Queryable, filter: ScopedFilter = {}): Promise<WeekFigures[]> {
+export function weekly(tx: Queryable, filter: ScopedFilter = {}): Promise<WeekFigures[]> {
+	const args = scopedParams(filter);
+	return cached(tx, 'weekly', args, () => weeklyNow(tx, args));
+}
+
+async function weeklyNow(tx: Queryable, args: unknown[]): Promise<WeekFigures[]> {
 	const rows = await tx.query<{
 		week: string;
 		cases: number;
@@ -140,7 +149,7 @@ export async function weekly(tx: Queryable, filter: ScopedFilter = {}): Promise<
 		lead_p85_hours: number | null;
 		within_norm: number | null;
 		handoffs: number;
-	}>(`select * from public.case_weekly(${ARGS})`, scopedParams(filter));
+	}>(`select * from public.case_weekly(${ARGS})`, args);
 	return rows.map((r) => ({
 		week: r.week,
 		cases: r.cases,

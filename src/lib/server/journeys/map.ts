@@ -23,9 +23,9 @@ import {
 } from '$lib/schemas/journeys';
 import { standings, type AgreementStanding } from '../agreements';
 import { db, type Claims, type Queryable } from '../db';
-import { summary, weekly, type CaseSummary } from '../figures/metrics';
+import { groupFigures, type GroupFigures } from '../figures/groups';
+import { weekly } from '../figures/metrics';
 import { lastWeeks, type Period } from '../figures/period';
-import { silenceSummary } from '../figures/silence';
 import { choices as personChoices } from '../people';
 import { get as teamInfo, type Team as TeamInfo } from '../teams';
 import { pendingUndo } from './undo';
@@ -131,22 +131,22 @@ function normOf(t: TouchpointRow): Figures['norm'] {
 	return null;
 }
 
-/** A touchpoint's figures from the summary of its categories' cases. */
-function figuresOf(s: CaseSummary, norm: Figures['norm'], fallback: NormUnit): Figures {
+/** A touchpoint's figures from the grouped figures of its categories' cases. */
+function figuresOf(s: GroupFigures, norm: Figures['norm'], fallback: NormUnit): Figures {
 	const unit = norm?.unit ?? fallback;
 	const lead =
 		unit === 'working_days'
-			? { median: s.leadTimeWorkingDays.median, p85: s.leadTimeWorkingDays.p85 }
+			? s.leadWorkingDays
 			: {
-					median: s.leadTimeHours.median === null ? null : s.leadTimeHours.median / 24,
-					p85: s.leadTimeHours.p85 === null ? null : s.leadTimeHours.p85 / 24
+					median: s.leadHours.median === null ? null : s.leadHours.median / 24,
+					p85: s.leadHours.p85 === null ? null : s.leadHours.p85 / 24
 				};
 	return {
 		cases: s.cases,
-		repeats: s.repeats.total,
+		repeats: s.repeats,
 		repeatRate: s.repeatRate,
-		closed: s.leadTimeHours.count,
-		open: s.openCases.total,
+		closed: s.closed,
+		open: s.open,
 		leadMedian: lead.median,
 		leadP85: lead.p85,
 		unit,
@@ -154,13 +154,14 @@ function figuresOf(s: CaseSummary, norm: Figures['norm'], fallback: NormUnit): F
 		handoffs: s.handoffs,
 		casesWithHandoff: s.casesWithHandoff,
 		norm,
-		status: normStatus(lead.p85, norm?.days ?? null)
+		status: normStatus(lead.p85, norm?.days ?? null),
+		silence: s.silence
 	};
 }
 
 /**
- * The case figures of each touchpoint: one summary over its categories (medians and
- * percentiles cannot be combined from per-category figures).
+ * The case figures of each touchpoint over its categories (medians and percentiles cannot be
+ * combined from per-category figures), all touchpoints in one grouped query.
  */
 async function touchpointData(
 	tx: Queryable,
@@ -169,25 +170,17 @@ async function touchpointData(
 	seeCases: boolean
 ): Promise<Map<string, TouchpointData>> {
 	const data = new Map<string, TouchpointData>();
+	const mapped = seeCases ? rows.filter((t) => t.categories.length > 0) : [];
+	const figures = await groupFigures(
+		tx,
+		period,
+		mapped.map((t) => ({ id: t.id, categories: t.categories.map((c) => c.id) }))
+	);
 	for (const t of rows) {
+		const f = figures.get(t.id);
 		if (!seeCases) data.set(t.id, { kind: 'no_access' });
-		else if (t.categories.length === 0) data.set(t.id, { kind: 'unmapped' });
-		else {
-			const filter = {
-				from: period.from,
-				to: period.to,
-				categories: t.categories.map((c) => c.id)
-			};
-			const s = await summary(tx, filter);
-			const silence = await silenceSummary(tx, filter);
-			const figures = figuresOf(s, normOf(t), t.norm_unit);
-			figures.silence = {
-				p85WorkingDays: silence.silenceWorkingDays.p85,
-				silentNow: silence.silentNow,
-				overNormShare: silence.overNormShare
-			};
-			data.set(t.id, { kind: 'figures', figures });
-		}
+		else if (!f) data.set(t.id, { kind: 'unmapped' });
+		else data.set(t.id, { kind: 'figures', figures: figuresOf(f, normOf(t), t.norm_unit) });
 	}
 	return data;
 }
