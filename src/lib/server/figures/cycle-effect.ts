@@ -238,7 +238,9 @@ export async function cycleEffect(
 		input.changeDate !== null &&
 		input.changeDate <= today &&
 		changeIndex >= 0;
-	const signalsFrom = claimed ? changeIndex : null;
+	// a week that holds the baseline's last day and the change (a row from before the windows
+	// were kept apart) is a baseline week: signals start after it
+	const signalsFrom = claimed ? Math.max(changeIndex, baseline[1]) : null;
 	const afterChange = (s: Signal) => signalsFrom !== null && s.start >= signalsFrom;
 	signals = signals.filter(afterChange);
 	const latestRaw = signalsFrom === null ? null : latestSignal(last, 3);
