@@ -79,7 +79,7 @@ test('a team plans a cycle, asks the coach to decide outside the mandate, then s
 	await page.getByLabel('Test tot en met').fill('2026-11-29');
 	await page.getByRole('button', { name: 'Plan opslaan' }).click();
 	await expect(
-		page.getByText('De wijzigingsdatum mag niet vóór het einde van de basisperiode liggen.')
+		page.getByText(/^De wijzigingsdatum moet na het einde van de basisperiode liggen/)
 	).toBeVisible();
 	await page.getByLabel('Wijzigingsdatum').fill('2026-10-05');
 	// a scope without reports: a category that is not one of the touchpoint's
@@ -209,4 +209,32 @@ test('the adopted demo cycle shows its XmR chart and the improvement signal', as
 		page.getByRole('button', { name: 'Terug naar de grenzen van de basisperiode' })
 	).toBeVisible();
 	await effect.screenshot({ path: 'tests/screenshots/cycle-rebased-tablet.png' });
+});
+
+test('a cycle still in plan shows its baseline only, and no signal', async ({ page }) => {
+	await signIn(page, DEMO, 'kim@voorbeeld.nl');
+	await page.goto(await boardUrl(page));
+	await page.getByRole('link', { name: 'Grofvuil binnen een week ophalen' }).click();
+	await page.waitForURL(/\/cycles\/[0-9a-f-]{36}$/);
+	await ready(page);
+	const effect = page.getByRole('region', { name: 'Effect' });
+	await expect(effect.locator('canvas')).toBeVisible();
+	// its change date has passed, but the change has not been tested: nothing is claimed
+	await expect(
+		effect.getByText(/^Nog niet getest: de grafiek laat de basisperiode zien/)
+	).toBeVisible();
+	await expect(effect.getByText(/signaal \((verbetering|zorg)\)/)).toHaveCount(0);
+	await expect(
+		effect.getByText('Geen signalen: de weken vallen binnen de normale variatie.')
+	).toBeVisible();
+	await expectAccessible(page);
+	for (const [name, viewport] of [
+		['phone', viewports.phone],
+		['tablet', viewports.tablet],
+		['laptop', viewports.laptop]
+	] as const) {
+		await page.setViewportSize(viewport);
+		await expectNoOverflow(page);
+		await effect.screenshot({ path: `tests/screenshots/cycle-plan-effect-${name}.png` });
+	}
 });

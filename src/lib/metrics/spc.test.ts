@@ -3,6 +3,7 @@ import {
 	beforeAfter,
 	latestSignal,
 	median,
+	signalFrom,
 	stableBaseline,
 	xmr,
 	type Better,
@@ -161,6 +162,26 @@ describe('a baseline that holds signals', () => {
 		// every 7 weeks of a steady rise are a trend
 		expect(stableBaseline([1, 2, 3, 4, 5, 6, 7, 8], [0, 8], 'higher', 7)).toBeNull();
 		expect(stableBaseline([10, 12, 11], [0, 3], 'higher')).toBeNull();
+	});
+});
+
+describe('signalFrom: the part of a signal from the change on', () => {
+	const run = chart([11, 10, 10.5, 10, 11, 10.5, 10, 11, 10.5], 'lower').signals[0];
+
+	it('keeps a run that still has 7 points from the change on', () => {
+		expect(run).toMatchObject({ rule: 'run', start: 8, end: 16 });
+		expect(signalFrom(run, 10)).toMatchObject({ rule: 'run', start: 10, end: 16 });
+		expect(signalFrom(run, 10)?.points).toEqual([10, 11, 12, 13, 14, 15, 16]);
+	});
+
+	it('drops a run with fewer than 7 points from the change on', () => {
+		expect(signalFrom(run, 11)).toBeNull();
+	});
+
+	it('keeps an outside point from the change on and drops one before', () => {
+		const outside = chart([16]).signals[0];
+		expect(signalFrom(outside, 8)).toEqual(outside);
+		expect(signalFrom(outside, 9)).toBeNull();
 	});
 });
 

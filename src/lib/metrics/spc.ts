@@ -286,6 +286,26 @@ export function stableBaseline(
 	return null;
 }
 
+/** Points a signal of each rule needs. */
+const NEEDS: Record<SignalRule, number> = {
+	outside: 1,
+	run: IN_A_ROW,
+	trend: IN_A_ROW,
+	two_of_three: 2
+};
+
+/**
+ * The part of a signal from index `from` on, when that part is a signal by itself: its points
+ * before `from` are dropped, and a run or trend must keep 7 points, a two-of-three 2 (its window
+ * may reach back), an outside its point. Null otherwise. For "no signal before the change": a run
+ * that began just before the change week counts from the change on when it holds 7 weeks there.
+ */
+export function signalFrom(signal: Signal, from: number): Signal | null {
+	const points = signal.points.filter((i) => i >= from);
+	if (points.length < NEEDS[signal.rule]) return null;
+	return { ...signal, points, start: points[0], end: points[points.length - 1] };
+}
+
 /** Median of the non-null values (mean of the two middle ones for an even count); null if none. */
 export function median(values: readonly (number | null)[]): number | null {
 	const sorted = values.filter(isValue).sort((a, b) => a - b);

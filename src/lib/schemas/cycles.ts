@@ -6,7 +6,9 @@ import { isSaneDay, plainText, requiredText, saneDate } from './fields';
  * Improvement cycles: the forms of the board and the cycle page. Error messages are message keys;
  * keys starting with `cycle_` are the cycle pages' own (see components/cycle/errors.ts). The date
  * rules are those of the table's check constraints (cycle_baseline_order,
- * cycle_change_after_baseline, cycle_test_after_change, cycle_test_order), checked here first so
+ * cycle_change_after_baseline, cycle_test_after_change, cycle_test_order) and of the trigger
+ * that keeps the windows apart (cycle_windows_apart: the change date and the test window lie
+ * after the baseline's last day, cycle_test_after_baseline), checked here first so
  * the user hears which field is wrong; the constraints stay as the last line.
  */
 
@@ -142,9 +144,15 @@ function planRules(v: z.output<typeof planShape>, ctx: z.RefinementCtx) {
 		ctx.addIssue({ code: 'custom', path: [path], message: key });
 	};
 	rule(v.baselineFrom, v.baselineTo, true, 'baselineTo', 'cycle_baseline_order');
-	rule(v.baselineTo, v.changeDate, false, 'changeDate', 'cycle_change_after_baseline');
+	// the windows do not overlap: the change and the test come after the baseline's last day
+	rule(v.baselineTo, v.changeDate, true, 'changeDate', 'cycle_change_after_baseline');
+	rule(v.baselineTo, v.testFrom, true, 'testFrom', 'cycle_test_after_baseline');
 	rule(v.changeDate, v.testFrom, false, 'testFrom', 'cycle_test_after_change');
 	rule(v.testFrom, v.testTo, true, 'testTo', 'cycle_test_order');
+	if (!v.testFrom) {
+		rule(v.baselineTo, v.testTo, true, 'testTo', 'cycle_test_after_baseline');
+		rule(v.changeDate, v.testTo, false, 'testTo', 'cycle_test_after_change');
+	}
 	if (v.touchesBoundary && !v.boundary)
 		ctx.addIssue({ code: 'custom', path: ['boundary'], message: 'cycle_boundary_named' });
 }

@@ -613,7 +613,8 @@ forEachDriver('improvement cycles', (t) => {
 			'cycle_baseline_order'
 		]);
 		expect(issues({ changeDate: '2025-10-01', testFrom: '2025-10-02' })).toEqual([
-			['changeDate', 'cycle_change_after_baseline']
+			['changeDate', 'cycle_change_after_baseline'],
+			['testFrom', 'cycle_test_after_baseline']
 		]);
 		expect(issues({ testFrom: '2025-11-01' })).toEqual([['testFrom', 'cycle_test_after_change']]);
 		expect(issues({ testTo: '2025-11-03' })).toEqual([['testTo', 'cycle_test_order']]);
@@ -632,6 +633,46 @@ forEachDriver('improvement cycles', (t) => {
 			hypothesis: ''
 		});
 		expect(await cycles.get(kim.claims, teamId, 'not-a-uuid')).toBeNull();
+	});
+
+	it('keeps the baseline, the change date and the test window apart', async () => {
+		const id = await newCycle('Overlap');
+		const issues = (over: Record<string, string>) => {
+			const r = cycleSchema.safeParse({
+				title: 'x',
+				metric: 'repeat_rate',
+				better: 'lower',
+				...WINDOWS,
+				...over
+			});
+			return r.success ? [] : r.error.issues.map((i) => [i.path[0], i.message]);
+		};
+		// the change on the baseline's last day: that day would count before and after
+		const sameDay = { changeDate: WINDOWS.baselineTo, testFrom: WINDOWS.baselineTo };
+		expect(issues(sameDay)).toContainEqual(['changeDate', 'cycle_change_after_baseline']);
+		// without a change date the test window still may not reach into the baseline
+		const testInBaseline = { changeDate: '', testFrom: '2025-10-20', testTo: '2025-11-30' };
+		expect(issues(testInBaseline)).toEqual([['testFrom', 'cycle_test_after_baseline']]);
+		const endInBaseline = { changeDate: '', testFrom: '', testTo: '2025-10-01' };
+		expect(issues(endInBaseline)).toEqual([['testTo', 'cycle_test_after_baseline']]);
+		expect(issues({ testFrom: '', testTo: '2025-11-02' })).toEqual([
+			['testTo', 'cycle_test_after_change']
+		]);
+		// the database refuses the same when the form is skipped, in the form's words
+		for (const [over, error] of [
+			[sameDay, 'cycle_change_after_baseline'],
+			[testInBaseline, 'cycle_test_after_baseline'],
+			[endInBaseline, 'cycle_test_after_baseline']
+		] as const) {
+			const input = plan({
+				...WINDOWS,
+				...Object.fromEntries(Object.entries(over).map(([k, v]) => [k, v || null]))
+			});
+			expect(await cycles.update(kim.claims, id, input)).toEqual({ ok: false, error });
+		}
+		expect(await cycles.get(kim.claims, teamId, id)).toMatchObject({ changeDate: null });
+		// apart, it is stored
+		expect(await cycles.update(kim.claims, id, plan({ ...WINDOWS }))).toMatchObject({ ok: true });
 	});
 });
 

@@ -10,6 +10,7 @@ export const cycleErrors: ErrorTexts = {
 	cycle_baseline_order: m.cycle_err_baseline_order,
 	cycle_change_after_baseline: m.cycle_err_change_after_baseline,
 	cycle_test_after_change: m.cycle_err_test_after_change,
+	cycle_test_after_baseline: m.cycle_err_test_after_baseline,
 	cycle_test_order: m.cycle_err_test_order,
 	cycle_scope_unknown: m.cycle_err_scope_unknown,
 	cycle_reason_required: m.cycle_err_reason_required,

@@ -16,6 +16,7 @@ export type CycleError =
 	| 'cycle_baseline_order'
 	| 'cycle_change_after_baseline'
 	| 'cycle_test_after_change'
+	| 'cycle_test_after_baseline'
 	| 'cycle_test_order'
 	| 'cycle_scope_unknown'
 	| 'cycle_reason_required'
@@ -49,6 +50,7 @@ function cycleRefusal(e: unknown, kind: DbRefusal | undefined): CycleError | und
 		'cycle_baseline_order',
 		'cycle_change_after_baseline',
 		'cycle_test_after_change',
+		'cycle_test_after_baseline',
 		'cycle_test_order',
 		'cycle_request_pending',
 		'cycle_request_declined',

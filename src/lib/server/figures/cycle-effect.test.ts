@@ -253,12 +253,19 @@ forEachDriver('cycle effect', (t) => {
 		expect(e.headline).toMatchObject({ rule: 'run', kind: 'improvement' });
 	});
 
-	it('claims no signal that starts before the change week', async () => {
-		// the change a week later than the fall: the run begins in week 8, before the change (9)
+	it('claims no week before the change week', async () => {
+		// the change a week later than the fall: the run of 8 begins in week 8, before the change
+		// (week 9); from the change on it still holds 7 weeks, so it counts from there
 		const e = ok(await effect({ scopeCategoryId: category, changeDate: '2025-11-03' }));
 		expect(e.signalsFrom).toBe(9);
 		expect(e.signals.every((s) => s.start >= 9)).toBe(true);
-		expect(e.headline?.start ?? 9).toBeGreaterThanOrEqual(9);
+		expect(e.headline).toMatchObject({ rule: 'run', start: 9, end: 15 });
+		// two weeks later, 6 weeks remain: too few for a run; what is claimed is the weeks at 0.1
+		// beyond two thirds of the way to the lower limit (2 of 3), all from week 10 on
+		const late = ok(await effect({ scopeCategoryId: category, changeDate: '2025-11-10' }));
+		expect(late.signals.map((s) => s.rule)).not.toContain('run');
+		expect(late.signals.every((s) => s.start >= 10)).toBe(true);
+		expect(late.headline).toMatchObject({ rule: 'two_of_three', points: [10, 12, 14] });
 	});
 
 	it('flags a baseline that holds signals and suggests a stable one', async () => {

@@ -12,8 +12,9 @@
  * last week when the test has no end).
  *
  * No signal is claimed before the change date: a cycle in idea or plan, or whose change date is
- * not set or still ahead, shows its baseline limits and no signals; otherwise only signals that
- * start in the week of the change or later count. A baseline that itself holds signals is
+ * not set or still ahead, shows its baseline limits and no signals; otherwise each signal counts
+ * with its weeks from the change week on, when those still make the signal (spc.signalFrom: a
+ * run or trend keeps 7 of them, two-of-three 2). A baseline that itself holds signals is
  * reported (baselineSignals) with a suggested stable window, never used silently.
  *
  * A cycle whose dates lie outside the window every form keeps to (saneDate; an older row may
@@ -28,6 +29,7 @@ import { withSilence } from './silence';
 import {
 	beforeAfter,
 	latestSignal,
+	signalFrom,
 	stableBaseline,
 	xmr,
 	type BeforeAfter,
@@ -238,11 +240,14 @@ export async function cycleEffect(
 		input.changeDate !== null &&
 		input.changeDate <= today &&
 		changeIndex >= 0;
-	const signalsFrom = claimed ? changeIndex : null;
-	const afterChange = (s: Signal) => signalsFrom !== null && s.start >= signalsFrom;
-	signals = signals.filter(afterChange);
-	const latestRaw = signalsFrom === null ? null : latestSignal(last, 3);
-	const latestShifted = latestRaw ? shift(latestRaw, lastOffset) : null;
+	// a week that holds the baseline's last day and the change (a row from before the windows
+	// were kept apart) is a baseline week: signals start after it
+	const signalsFrom = claimed ? Math.max(changeIndex, baseline[1]) : null;
+	// each signal's part from the change week on, when that part is a signal by itself
+	const claim = (list: Signal[], offset = 0) =>
+		signalsFrom === null ? [] : list.flatMap((s) => signalFrom(s, signalsFrom - offset) ?? []);
+	signals = claim(signals);
+	const latestRaw = latestSignal({ ...last, signals: claim(last.signals, lastOffset) }, 3);
 
 	let comparison: BeforeAfter | null = null;
 	let headline: Signal | null = null;
@@ -257,7 +262,7 @@ export async function cycleEffect(
 		const judged =
 			rebaseIndex === null ? signals : xmr(values, { baseline, better: input.better }).signals;
 		const overlap = (s: Signal) => s.points.filter((i) => i >= from && i < to).length;
-		for (const s of judged.filter(afterChange)) {
+		for (const s of claim(judged)) {
 			const n = overlap(s);
 			if (
 				n > 0 &&
@@ -280,7 +285,7 @@ export async function cycleEffect(
 		rebaseIndex,
 		beforeAfter: comparison,
 		headline,
-		latest: latestShifted && afterChange(latestShifted) ? latestShifted : null,
+		latest: latestRaw ? shift(latestRaw, lastOffset) : null,
 		signalsFrom,
 		baselineSignals: before.baselineSignals,
 		suggestedBaseline: before.baselineSignals.length

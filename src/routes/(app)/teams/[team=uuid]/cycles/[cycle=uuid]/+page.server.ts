@@ -44,6 +44,7 @@ const DATE_FIELDS: Record<string, string> = {
 	cycle_baseline_order: 'baselineTo',
 	cycle_change_after_baseline: 'changeDate',
 	cycle_test_after_change: 'testFrom',
+	cycle_test_after_baseline: 'testFrom',
 	cycle_test_order: 'testTo'
 };
 
