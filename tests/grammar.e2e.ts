@@ -131,6 +131,16 @@ test('every page with figures draws a signal with one sign, says up to when and 
 	await page.goto(`${team}/cycles`);
 	await expectGrammar(page, 'cycle board', signs);
 
+	// the silence page and the organisation's figures pages say up to when too
+	for (const [where, url] of [
+		['silence', `${team}/silence`],
+		['Cijfers', `${DEMO}/figures`],
+		['agreements', `${DEMO}/figures/agreements`]
+	]) {
+		await page.goto(url);
+		await expectGrammar(page, where, signs);
+	}
+
 	// the coach view: the same tiles and icons as the team page
 	const coachContext = await browser.newContext({ viewport: viewports.laptop, locale: 'en-GB' });
 	const coach = await coachContext.newPage();
