@@ -64,6 +64,7 @@ function remember(key: string, value: Promise<unknown>) {
  * The figure `name` with `args`, from the cache when this organisation's data has not changed
  * since it was computed (and it is younger than a minute), else computed by `compute` in this
  * transaction. A computation that fails is not kept; those who waited for it compute their own.
+ * Each caller receives its own copy.
  */
 export async function cached<T>(
 	tx: Queryable,
@@ -77,7 +78,7 @@ export async function cached<T>(
 	const hit = entries.get(key);
 	if (hit && Date.now() - hit.at < MAX_AGE_MS) {
 		try {
-			return (await hit.value) as T;
+			return structuredClone((await hit.value) as T);
 		} catch {
 			return compute();
 		}
@@ -88,7 +89,8 @@ export async function cached<T>(
 	value.catch(() => {
 		if (entries.get(key)?.value === value) entries.delete(key);
 	});
-	return value;
+	// every caller gets its own copy: a caller that changes its figures changes nobody else's
+	return structuredClone(await value);
 }
 
 /** For tests and the benchmark: how many computations ran, and forgetting everything. */
