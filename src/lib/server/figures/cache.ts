@@ -93,8 +93,5 @@ export async function cached<T>(
 	return structuredClone(await value);
 }
 
-/** For tests and the benchmark: how many computations ran, and forgetting everything. */
+/** For tests: how many entries there are and how many computations ran. */
 export const cacheStats = () => ({ entries: entries.size, computations });
-export function clearFiguresCache() {
-	entries.clear();
-}
