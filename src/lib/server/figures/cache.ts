@@ -31,24 +31,17 @@ interface Entry {
 }
 
 const entries = new Map<string, Entry>();
-/** One scope query per transaction, however many figures it asks for. */
-const scopes = new WeakMap<Queryable, Promise<Scope | null>>();
-
 let computations = 0;
 
-function scopeOf(tx: Queryable): Promise<Scope | null> {
-	let scope = scopes.get(tx);
-	if (!scope) {
-		scope = tx
-			.query<{ org_id: string; sees_cases: boolean; version: string | number }>(
-				'select org_id, sees_cases, version from public.figures_scope()'
-			)
-			.then(([row]) =>
-				row ? { org: row.org_id, seesCases: row.sees_cases, version: String(row.version) } : null
-			);
-		scopes.set(tx, scope);
-	}
-	return scope;
+/**
+ * Read every time, not once per transaction: a transaction that changed data has moved the
+ * version (uncommitted, a number nobody else will see if it rolls back).
+ */
+async function scopeOf(tx: Queryable): Promise<Scope | null> {
+	const [row] = await tx.query<{ org_id: string; sees_cases: boolean; version: string | number }>(
+		'select org_id, sees_cases, version from public.figures_scope()'
+	);
+	return row ? { org: row.org_id, seesCases: row.sees_cases, version: String(row.version) } : null;
 }
 
 function remember(key: string, value: Promise<unknown>) {
