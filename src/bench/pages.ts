@@ -68,7 +68,26 @@ async function discover(agent: Agent, base: string): Promise<Target> {
 	const map = await send(agent, base, 'GET', `/teams/${team}/journeys/${journey}`, {
 		cookie: member
 	});
-	const touchpoint = uuidAfter(map.body, `/journeys/${journey}/touchpoints/`);
+	// the map's touchpoint links are built in the browser: try the ids on the page
+	const ids = [
+		...new Set(map.body.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g))
+	];
+	let touchpoint: string | undefined;
+	for (const id of ids.filter((i) => i !== team && i !== journey).slice(0, 60)) {
+		const r = await send(
+			agent,
+			base,
+			'GET',
+			`/teams/${team}/journeys/${journey}/touchpoints/${id}`,
+			{
+				cookie: member
+			}
+		);
+		if (r.status === 200) {
+			touchpoint = id;
+			break;
+		}
+	}
 	if (!touchpoint) throw new Error('no touchpoint on the journey map');
 	return {
 		member,

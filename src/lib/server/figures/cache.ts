@@ -31,24 +31,17 @@ interface Entry {
 }
 
 const entries = new Map<string, Entry>();
-/** One scope query per transaction, however many figures it asks for. */
-const scopes = new WeakMap<Queryable, Promise<Scope | null>>();
-
 let computations = 0;
 
-function scopeOf(tx: Queryable): Promise<Scope | null> {
-	let scope = scopes.get(tx);
-	if (!scope) {
-		scope = tx
-			.query<{ org_id: string; sees_cases: boolean; version: string | number }>(
-				'select org_id, sees_cases, version from public.figures_scope()'
-			)
-			.then(([row]) =>
-				row ? { org: row.org_id, seesCases: row.sees_cases, version: String(row.version) } : null
-			);
-		scopes.set(tx, scope);
-	}
-	return scope;
+/**
+ * Read every time, not once per transaction: a transaction that changed data has moved the
+ * version (uncommitted, a number nobody else will see if it rolls back).
+ */
+async function scopeOf(tx: Queryable): Promise<Scope | null> {
+	const [row] = await tx.query<{ org_id: string; sees_cases: boolean; version: string | number }>(
+		'select org_id, sees_cases, version from public.figures_scope()'
+	);
+	return row ? { org: row.org_id, seesCases: row.sees_cases, version: String(row.version) } : null;
 }
 
 function remember(key: string, value: Promise<unknown>) {
@@ -64,6 +57,7 @@ function remember(key: string, value: Promise<unknown>) {
  * The figure `name` with `args`, from the cache when this organisation's data has not changed
  * since it was computed (and it is younger than a minute), else computed by `compute` in this
  * transaction. A computation that fails is not kept; those who waited for it compute their own.
+ * Each caller receives its own copy.
  */
 export async function cached<T>(
 	tx: Queryable,
@@ -77,7 +71,7 @@ export async function cached<T>(
 	const hit = entries.get(key);
 	if (hit && Date.now() - hit.at < MAX_AGE_MS) {
 		try {
-			return (await hit.value) as T;
+			return structuredClone((await hit.value) as T);
 		} catch {
 			return compute();
 		}
@@ -88,11 +82,9 @@ export async function cached<T>(
 	value.catch(() => {
 		if (entries.get(key)?.value === value) entries.delete(key);
 	});
-	return value;
+	// every caller gets its own copy: a caller that changes its figures changes nobody else's
+	return structuredClone(await value);
 }
 
-/** For tests and the benchmark: how many computations ran, and forgetting everything. */
+/** For tests: how many entries there are and how many computations ran. */
 export const cacheStats = () => ({ entries: entries.size, computations });
-export function clearFiguresCache() {
-	entries.clear();
-}

@@ -6,6 +6,7 @@
  * decides which cases count) or on the service path with `orgId`.
  */
 import type { Queryable } from '../db/types';
+import { cached } from './cache';
 import { scopedParams, type ScopedFilter } from './metrics';
 
 /** Which handoffs a figure covers: those whose wait ended in [from, to), of these categories. */
@@ -41,8 +42,9 @@ export interface AgreementHold {
 
 /** Per agreement: its handoffs, how many were within, median and p85 wait. */
 export function agreementHolds(tx: Queryable, filter: HandoffFilter): Promise<AgreementHold[]> {
-	return tx.query<AgreementHold>(
-		`select from_department_id as "fromDepartmentId", to_department_id as "toDepartmentId",
+	return cached(tx, 'agreementHolds', params(filter), () =>
+		tx.query<AgreementHold>(
+			`select from_department_id as "fromDepartmentId", to_department_id as "toDepartmentId",
 		        count(*)::int as handoffs, (count(*) filter (where within))::int as within,
 		        (count(*) filter (where within))::float8 / count(*) as share,
 		        percentile_cont(0.5) within group (order by wait_hours) as "medianHours",
@@ -52,7 +54,8 @@ export function agreementHolds(tx: Queryable, filter: HandoffFilter): Promise<Ag
 		   from public.handoff_waits(${ARGS})
 		  where agreement_id is not null
 		  group by from_department_id, to_department_id`,
-		params(filter)
+			params(filter)
+		)
 	);
 }
 
@@ -67,15 +70,17 @@ export interface AgreementWeek {
 
 /** Per agreement and ISO week (of the end of the wait): handoffs and how many were within. */
 export function agreementWeeks(tx: Queryable, filter: HandoffFilter): Promise<AgreementWeek[]> {
-	return tx.query<AgreementWeek>(
-		`select from_department_id as "fromDepartmentId", to_department_id as "toDepartmentId",
+	return cached(tx, 'agreementWeeks', params(filter), () =>
+		tx.query<AgreementWeek>(
+			`select from_department_id as "fromDepartmentId", to_department_id as "toDepartmentId",
 		        week::text as week, count(*)::int as handoffs,
 		        (count(*) filter (where within))::int as within
 		   from public.handoff_waits(${ARGS})
 		  where agreement_id is not null
 		  group by from_department_id, to_department_id, week
 		  order by week`,
-		params(filter)
+			params(filter)
+		)
 	);
 }
 
@@ -91,15 +96,17 @@ export interface HandoffCell {
 
 /** Every pair of departments with handoffs: volume, median wait and share within agreement. */
 export function handoffMatrix(tx: Queryable, filter: HandoffFilter): Promise<HandoffCell[]> {
-	return tx.query<HandoffCell>(
-		`select from_department collate "C" as "from", to_department collate "C" as "to",
+	return cached(tx, 'handoffMatrix', params(filter), () =>
+		tx.query<HandoffCell>(
+			`select from_department collate "C" as "from", to_department collate "C" as "to",
 		        count(*)::int as handoffs,
 		        percentile_cont(0.5) within group (order by wait_hours) as "medianHours",
 		        (count(*) filter (where within))::float8 / nullif(count(within), 0) as share
 		   from public.handoff_waits(${ARGS})
 		  group by 1, 2
 		  order by count(*) desc, 1, 2`,
-		params(filter)
+			params(filter)
+		)
 	);
 }
 

@@ -175,9 +175,12 @@ export function leadTimeHistogram(
 	tx: Queryable,
 	filter: ScopedFilter = {}
 ): Promise<LeadTimeBin[]> {
-	return tx.query<LeadTimeBin>(
-		`select lower_hours as "lowerHours", upper_hours as "upperHours", cases
-		   from public.lead_time_histogram(${ARGS})`,
-		scopedParams(filter)
+	const args = scopedParams(filter);
+	return cached(tx, 'leadTimeHistogram', args, () =>
+		tx.query<LeadTimeBin>(
+			`select lower_hours as "lowerHours", upper_hours as "upperHours", cases
+			   from public.lead_time_histogram(${ARGS})`,
+			args
+		)
 	);
 }

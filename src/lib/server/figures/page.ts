@@ -1,4 +1,5 @@
 import { db, type Claims, type Queryable } from '../db';
+import { cached } from './cache';
 import { handoffExamples } from './handoffs';
 import { leadTimeHistogram, summary, weekly, type ScopedFilter } from './metrics';
 import { dayStart, today } from './period';
@@ -55,21 +56,24 @@ export async function figures(claims: Claims, f: FiguresFilter) {
 			weekly(tx, filter),
 			leadTimeHistogram(tx, filter),
 			tx.query<{ id: string; name: string }>('select id, name from category order by lower(name)'),
-			tx.query<{
-				channels: string[] | null;
-				departments: string[] | null;
-				sources: string[] | null;
-			}>(
-				`select array(select distinct channel from report where channel is not null order by 1 limit 50) as channels,
+			cached(tx, 'figureChoices', [], () =>
+				tx.query<{
+					channels: string[] | null;
+					departments: string[] | null;
+					sources: string[] | null;
+				}>(
+					`select array(select distinct channel from report where channel is not null order by 1 limit 50) as channels,
 				        array(select distinct department from report where department is not null order by 1 limit 50) as departments,
 				        array(select distinct source from report order by 1 limit 50) as sources`
+				)
 			),
 			tx.query<BatchChoice>(
 				`select id, file_name as "fileName", via, created_at as "createdAt", cases_added as "casesAdded"
 				   from import_batch where cases_added > 0 order by created_at desc limit 50`
 			),
-			tx.query<{ first: string | null; last: string | null; last_import: Date | null }>(
-				`select min(r.received_at at time zone o.timezone)::date::text as first,
+			cached(tx, 'figureSpan', [filter], () =>
+				tx.query<{ first: string | null; last: string | null; last_import: Date | null }>(
+					`select min(r.received_at at time zone o.timezone)::date::text as first,
 				        max(r.received_at at time zone o.timezone)::date::text as last,
 				        (select max(created_at) from import_batch) as last_import
 				   from report r join organisation o on o.id = r.org_id
@@ -80,15 +84,16 @@ export async function figures(claims: Claims, f: FiguresFilter) {
 				    and ($5::text is null or r.department = $5)
 				    and ($6::text is null or r.source = $6)
 				    and ($7::uuid is null or r.batch_id = $7)`,
-				[
-					filter.from,
-					filter.to,
-					filter.category,
-					filter.channel,
-					filter.department,
-					filter.source,
-					filter.batch
-				]
+					[
+						filter.from,
+						filter.to,
+						filter.category,
+						filter.channel,
+						filter.department,
+						filter.source,
+						filter.batch
+					]
+				)
 			),
 			today(tx)
 		]);

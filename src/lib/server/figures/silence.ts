@@ -6,6 +6,7 @@
  * (row level security decides which cases count) or on the service path with `orgId`.
  */
 import type { Queryable } from '../db';
+import { cached } from './cache';
 import { params, type MetricsFilter } from './metrics';
 
 function instant(now: Date | string | null | undefined): string | null {
@@ -35,12 +36,15 @@ export async function silenceSummary(
 	filter: MetricsFilter = {},
 	now: Date | string | null = null
 ): Promise<SilenceSummary> {
-	const [row] = await tx.query<{ summary: SilenceSummary }>(
-		`select public.silence_summary($1::timestamptz, $2::timestamptz, $3::uuid[], $4::text,
-		        $5::text, $6::uuid, $7::timestamptz) as summary`,
-		[...params(filter), instant(now)]
-	);
-	return row.summary;
+	const args = [...params(filter), instant(now)];
+	return cached(tx, 'silenceSummary', args, async () => {
+		const [row] = await tx.query<{ summary: SilenceSummary }>(
+			`select public.silence_summary($1::timestamptz, $2::timestamptz, $3::uuid[], $4::text,
+			        $5::text, $6::uuid, $7::timestamptz) as summary`,
+			args
+		);
+		return row.summary;
+	});
 }
 
 export interface SilenceWeek {
@@ -54,10 +58,11 @@ export interface SilenceWeek {
 }
 
 /** Per week (of resolution) with closed cases: their silence figures. Weeks without are left out. */
-export async function silenceWeekly(
-	tx: Queryable,
-	filter: MetricsFilter = {}
-): Promise<SilenceWeek[]> {
+export function silenceWeekly(tx: Queryable, filter: MetricsFilter = {}): Promise<SilenceWeek[]> {
+	return cached(tx, 'silenceWeekly', params(filter), () => silenceWeeklyNow(tx, filter));
+}
+
+async function silenceWeeklyNow(tx: Queryable, filter: MetricsFilter): Promise<SilenceWeek[]> {
 	const rows = await tx.query<{
 		week: string;
 		cases: number;
