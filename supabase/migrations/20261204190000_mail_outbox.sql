@@ -113,3 +113,13 @@ begin
 end $$;
 revoke all on function private.mail_evaluation_reminders(date) from public;
 grant execute on function private.mail_evaluation_reminders(date) to service_role;
+
+-- The signed-in person's language (the language switch), for their mails.
+create function public.set_my_locale(p_locale text) returns void
+language sql security definer set search_path = ''
+as $$
+  update public.person set locale = p_locale
+   where user_id = (select auth.uid()) and p_locale in ('nl', 'en');
+$$;
+revoke all on function public.set_my_locale(text) from public, anon;
+grant execute on function public.set_my_locale(text) to authenticated;

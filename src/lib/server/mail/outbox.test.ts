@@ -152,6 +152,47 @@ forEachDriver('e-mail notifications', (t) => {
 		expect((await outbox()).filter((r) => r.sent_at === null)).toEqual([]);
 	});
 
+	it("a decision request raised mails the team's coach; its answer mails whoever asked", async () => {
+		const [team] = await service(
+			`insert into team (org_id, name, coach_id) values ($1, 'Meldingen', $2) returning id`,
+			[a.id, a.coach.personId]
+		);
+		const [cycle] = await service(
+			`insert into improvement_cycle (org_id, team_id, title) values ($1, $2, 'Sms-bevestiging') returning id`,
+			[a.id, team.id]
+		);
+		const [request] = await service(
+			`insert into decision_request (org_id, cycle_id, question, requested_by)
+			 values ($1, $2, 'Mogen we sms sturen?', $3) returning id`,
+			[a.id, cycle.id, a.staff.personId]
+		);
+		await service(
+			`update decision_request set status = 'approved', reason = 'Akkoord', decided_by = $2 where id = $1`,
+			[request.id, a.coach.personId]
+		);
+		const mails = (await outbox()).filter((r) => (r.params as Row).cycleId === cycle.id);
+		expect(mails.map((r) => [r.kind, r.person_id])).toEqual([
+			['request_raised', a.coach.personId],
+			['request_decided', a.staff.personId]
+		]);
+	});
+
+	it('the language switch keeps the language for the mails of whoever switched', async () => {
+		const { setMyLocale } = await import('../people');
+		const { useDb } = await import('../db');
+		useDb(t().db);
+		try {
+			await setMyLocale(a.coach.claims, 'en');
+		} finally {
+			useDb(undefined);
+		}
+		const rows = await service('select id, locale from person where org_id = $1 order by id', [
+			a.id
+		]);
+		expect(rows.find((r) => r.id === a.coach.personId)?.locale).toBe('en');
+		expect(rows.find((r) => r.id === a.admin.personId)?.locale).toBe('nl');
+	});
+
 	it('nobody signed in can read the outbox', async () => {
 		await expect(
 			t().db.asUser(a.admin.claims, (tx) => tx.query('select * from private.mail_outbox'))
