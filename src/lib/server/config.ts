@@ -32,6 +32,16 @@ const schema = z
 		),
 		PUBLIC_SUPABASE_PUBLISHABLE_KEY: optional(z.string()),
 		PUBLIC_SUPABASE_ANON_KEY: optional(z.string()),
+		KOERS_SMTP_URL: optional(
+			z
+				.string()
+				.regex(/^smtps?:\/\/\S+$/, 'expected a URL like smtp://user:password@mail.example.nl:587')
+		),
+		KOERS_MAIL_FROM: optional(
+			z
+				.string()
+				.regex(/^[^\s@]+@[^\s@]+$|<[^\s@]+@[^\s@]+>$/, 'expected an address like koers@example.nl')
+		),
 		SUPABASE_JWT_SECRET: optional(
 			z.string().min(32, "expected the project's JWT secret (at least 32 characters)")
 		)
@@ -45,6 +55,12 @@ const schema = z
 					code: 'custom',
 					path: ['PUBLIC_SUPABASE_PUBLISHABLE_KEY'],
 					message: 'required when PUBLIC_SUPABASE_URL is set (or PUBLIC_SUPABASE_ANON_KEY)'
+				});
+			if (env.KOERS_SMTP_URL && !env.KOERS_MAIL_FROM)
+				ctx.addIssue({
+					code: 'custom',
+					path: ['KOERS_MAIL_FROM'],
+					message: 'required when KOERS_SMTP_URL is set (the sender of the mails)'
 				});
 			if (key && !env.PUBLIC_SUPABASE_URL)
 				ctx.addIssue({
@@ -66,6 +82,8 @@ export interface Config {
 	demo: boolean;
 	logLevel: LogLevel;
 	supabase?: { url: string; key: string; jwtSecret?: string };
+	/** SMTP for notifications; without it no mail is sent (and unsent ones expire). */
+	mail?: { smtpUrl: string; from: string; origin?: string };
 }
 
 export class ConfigError extends Error {}
@@ -80,7 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			const got =
 				env[name] === undefined
 					? 'not set'
-					: /SECRET|DATABASE_URL|KEY/.test(name)
+					: /SECRET|DATABASE_URL|KEY|SMTP_URL/.test(name)
 						? `got ${env[name]!.length} characters`
 						: `got "${env[name]}"`;
 			return `  ${name}: ${i.message} (${got})`;
@@ -98,6 +116,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		pseudonymSecret: e.KOERS_PSEUDONYM_SECRET,
 		demo: e.KOERS_DEMO === '1',
 		logLevel: e.KOERS_LOG_LEVEL,
+		mail:
+			e.KOERS_SMTP_URL && e.KOERS_MAIL_FROM
+				? { smtpUrl: e.KOERS_SMTP_URL, from: e.KOERS_MAIL_FROM, origin: e.ORIGIN }
+				: undefined,
 		supabase:
 			e.PUBLIC_SUPABASE_URL && key
 				? { url: e.PUBLIC_SUPABASE_URL, key, jwtSecret: e.SUPABASE_JWT_SECRET }

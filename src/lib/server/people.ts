@@ -170,3 +170,8 @@ export function choices(tx: Queryable): Promise<{ id: string; name: string }[]> 
 		'select id, name from person where erased_at is null order by lower(name)'
 	);
 }
+
+/** The signed-in person's language, kept for the mails Koers sends them. */
+export async function setMyLocale(claims: Claims, locale: 'nl' | 'en'): Promise<void> {
+	await db().asUser(claims, (tx) => tx.query('select public.set_my_locale($1)', [locale]));
+}

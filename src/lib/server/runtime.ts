@@ -7,6 +7,7 @@ import { openDb, useDb } from './db';
 import { guardDriverErrors } from './db/driver-guard';
 import { setLogLevel } from './log';
 import { seedDemo } from './demo';
+import { startMail } from './mail';
 
 let state: { config: Config; sessionSecret: string; pseudonymSecret: string } | undefined;
 
@@ -43,6 +44,8 @@ export async function start(env: Record<string, string | undefined> = process.en
 			console.log('');
 		}
 	}
+	const stopMail = startMail(db, config.mail);
+	process.once('sveltekit:shutdown', stopMail);
 	const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`;
 	console.log(
 		`Koers: database ${where}; sign-in ${config.supabase ? 'Supabase Auth' : 'local accounts'}`

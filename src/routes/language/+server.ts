@@ -1,6 +1,7 @@
 import { redirect, type RequestHandler } from '@sveltejs/kit';
 import { z } from 'zod';
 import { cookieMaxAge, cookieName, locales } from '$lib/paraglide/runtime';
+import { setMyLocale } from '$lib/server/people';
 import { safePath } from '$lib/server/safe-path';
 
 const schema = z.object({
@@ -9,7 +10,7 @@ const schema = z.object({
 });
 
 /** The language switch: a plain form post that works without JavaScript; kept in a cookie. */
-export const POST: RequestHandler = async ({ request, cookies }) => {
+export const POST: RequestHandler = async ({ request, cookies, locals }) => {
 	const parsed = schema.safeParse(Object.fromEntries(await request.formData().catch(() => [])));
 	if (parsed.success) {
 		cookies.set(cookieName, parsed.data.locale, {
@@ -18,6 +19,8 @@ export const POST: RequestHandler = async ({ request, cookies }) => {
 			sameSite: 'lax',
 			httpOnly: false
 		});
+		// and for the mails Koers sends this person (best effort: the switch itself is the cookie)
+		if (locals.claims) await setMyLocale(locals.claims, parsed.data.locale).catch(() => undefined);
 	}
 	redirect(303, parsed.success ? parsed.data.next : '/');
 };
