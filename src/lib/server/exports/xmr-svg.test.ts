@@ -35,7 +35,10 @@ function effect(): ChartEffect {
 		rebaseIndex: null,
 		beforeAfter: null,
 		headline: chart.signals[0] ?? null,
-		latest: null
+		latest: null,
+		signalsFrom: 13,
+		baselineSignals: [],
+		suggestedBaseline: null
 	};
 }
 
