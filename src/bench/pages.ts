@@ -230,8 +230,7 @@ async function runSize(db: Db, events: number): Promise<SizeResult> {
 	}
 }
 
-/** Signs the same people in again on a restarted server (sessions are signed cookies, but a
- * restart is a good moment to check sign-in still answers). */
+/** Signs the same people in again on a restarted server (fresh sessions for the new process). */
 async function discover2(
 	agent: Agent,
 	base: string,
