@@ -43,6 +43,11 @@ test('the coach downloads the weekly figures of the Cijfers page as a CSV with t
 	// a Dutch spreadsheet's decimal comma, never a point
 	expect(lines.slice(1).join('\n')).toMatch(/;\d+,\d+;/);
 	expect(lines.slice(1).join('\n')).not.toMatch(/;\d+\.\d+;/);
+	for (const [name, viewport] of Object.entries(viewports)) {
+		await page.setViewportSize(name === 'tablet' ? { width: 820, height: 1180 } : viewport);
+		await expectNoOverflow(page);
+		await page.screenshot({ path: `tests/screenshots/figures-csv-${name}.png`, fullPage: true });
+	}
 
 	// every other figure table has its own link
 	for (const name of [/Overdrachten|handoff/i, /Doorlooptijden|verdeling/i])
