@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { DEMO, expect, expectNoOverflow, signIn, test, viewports } from './helpers';
 
@@ -43,6 +43,11 @@ test('the coach downloads the weekly figures of the Cijfers page as a CSV with t
 	// a Dutch spreadsheet's decimal comma, never a point
 	expect(lines.slice(1).join('\n')).toMatch(/;\d+,\d+;/);
 	expect(lines.slice(1).join('\n')).not.toMatch(/;\d+\.\d+;/);
+	for (const [name, viewport] of Object.entries(viewports)) {
+		await page.setViewportSize(name === 'tablet' ? { width: 820, height: 1180 } : viewport);
+		await expectNoOverflow(page);
+		await page.screenshot({ path: `tests/screenshots/figures-csv-${name}.png`, fullPage: true });
+	}
 
 	// every other figure table has its own link
 	for (const name of [/Overdrachten|handoff/i, /Doorlooptijden|verdeling/i])
@@ -154,4 +159,22 @@ test('the coach records an evaluation and prints its minutes: what was recorded,
 	await expect(minutes.getByText('Schrijfrechten planning regelen')).toBeVisible();
 	const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true });
 	expect(pdf.length).toBeGreaterThan(10_000);
+});
+
+test('the journey map prints on one landscape page, without the controls', async ({ page }) => {
+	await signIn(page, DEMO, 'kim@voorbeeld.nl');
+	await page.setViewportSize(viewports.laptop);
+	await page.goto(`${await teamUrl(page)}/journeys`);
+	await page.getByRole('link', { name: 'Container niet geleegd' }).first().click();
+	await page.waitForURL(/\/journeys\/[0-9a-f-]{36}/);
+	await page.emulateMedia({ media: 'print' });
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Container niet geleegd' })
+	).toBeVisible();
+	await expect(page.locator('header.top')).toBeHidden();
+	await expect(page.locator('.team-nav')).toBeHidden();
+	await page.screenshot({ path: 'tests/screenshots/journey-print.png', fullPage: true });
+	const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+	await writeFile('test-results/journey-print.pdf', pdf);
+	expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
 });

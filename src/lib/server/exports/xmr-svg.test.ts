@@ -17,8 +17,8 @@ const texts = {
 /** 13 baseline weeks around 30 %, then 8 weeks at 10 %: a run below the centre line. */
 function effect(): ChartEffect {
 	const values = [
-		0.3, 0.32, 0.28, 0.31, 0.29, 0.3, 0.33, 0.27, 0.3, 0.31, 0.29, 0.3, 0.32, 0.1, 0.1, 0.11,
-		0.09, 0.1, 0.1, 0.12, 0.1
+		0.3, 0.32, 0.28, 0.31, 0.29, 0.3, 0.33, 0.27, 0.3, 0.31, 0.29, 0.3, 0.32, 0.1, 0.1, 0.11, 0.09,
+		0.1, 0.1, 0.12, 0.1
 	];
 	const chart = xmr(values, { baseline: [0, 13], better: 'lower' });
 	const week = (i: number) => new Date(Date.UTC(2026, 0, 5 + 7 * i)).toISOString().slice(0, 10);
@@ -44,7 +44,12 @@ function effect(): ChartEffect {
 
 describe('the XmR chart as SVG', () => {
 	const e = effect();
-	const svg = xmrSvg(e, texts, (v) => `${Math.round(v * 100)} %`, (w) => w);
+	const svg = xmrSvg(
+		e,
+		texts,
+		(v) => `${Math.round(v * 100)} %`,
+		(w) => w
+	);
 
 	it('is a standalone SVG with the title escaped', () => {
 		expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);

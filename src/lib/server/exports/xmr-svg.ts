@@ -167,7 +167,9 @@ export function xmrSvg(
 		open = true;
 	});
 	if (path)
-		push(`<path data-series="true" d="${path}" fill="none" stroke="${COLOURS.line}" stroke-width="2"/>`);
+		push(
+			`<path data-series="true" d="${path}" fill="none" stroke="${COLOURS.line}" stroke-width="2"/>`
+		);
 
 	// points: a dot, or the signal's shape
 	const kindOf = new Map<number, 'improvement' | 'concern'>();
