@@ -119,6 +119,49 @@ forEachDriver('importStream with real files', (t) => {
 		org = await newOrg(t().db, 'imp');
 	});
 
+	it('loads a large file in steps that no user sees until the last one makes it visible', async () => {
+		const target = await newOrg(t().db, 'steps');
+		const rows = 3 * STEP_ROWS;
+		const csv =
+			'case,activity,timestamp,department\n' +
+			Array.from(
+				{ length: rows },
+				(_, i) =>
+					`S${Math.floor(i / 3)},step ${i % 3},${new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()},dept ${i % 2}`
+			).join('\n');
+		const seen = () =>
+			t().db.asUser(target.admin.claims, (tx) =>
+				tx.query<{ reports: number; events: number; batches: number }>(
+					`select (select count(*) from report) as reports,
+					        (select count(*) from report_event) as events,
+					        (select count(*) from import_batch where state = 'done') as batches`
+				)
+			);
+		const during: { stored: number; seen: number }[] = [];
+		let transactions = 0;
+		const summary = await importStream(
+			async (fn) => {
+				const result = await t().db.asService(fn);
+				// After each committed step (the 1st transaction reads the organisation, the 2nd
+				// opens the batch, the last makes it visible): what is stored, what a user sees.
+				if (++transactions >= 3) {
+					const stored = (await counts(t().db, target.id)).reports;
+					during.push({ stored, seen: (await seen())[0].reports });
+				}
+				return result;
+			},
+			Readable.from([Buffer.from(csv)]),
+			options(target, { source: 'steps' })
+		);
+		expect(summary).toMatchObject({ casesAdded: rows / 3, eventsAdded: rows });
+		const steps = during.slice(0, -1);
+		expect(steps.length).toBeGreaterThanOrEqual(3);
+		expect(steps.some((d) => d.stored > 0)).toBe(true);
+		expect(steps.every((d) => d.seen === 0)).toBe(true);
+		expect(during.at(-1)).toEqual({ stored: rows / 3, seen: rows / 3 });
+		expect(await seen()).toEqual([{ reports: rows / 3, events: rows, batches: 1 }]);
+	});
+
 	describe('running-example (6 cases, 42 events)', () => {
 		const casesOf = (source: string) =>
 			t().db.asService((tx) =>
