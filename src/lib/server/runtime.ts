@@ -8,6 +8,7 @@ import { guardDriverErrors } from './db/driver-guard';
 import { setLogLevel } from './log';
 import { seedDemo } from './demo';
 import { startMail } from './mail';
+import { discardUnfinished } from './import';
 
 let state: { config: Config; sessionSecret: string; pseudonymSecret: string } | undefined;
 
@@ -63,6 +64,14 @@ export async function openConfigured(env: Record<string, string | undefined> = p
 	const db = await openDb(config);
 	const { applied } = await db.migrate(resolve('supabase'));
 	if (applied.length) console.error(`Koers: applied migrations ${applied.join(', ')}`);
+	// An import in steps that was killed left a hidden batch: remove it. The embedded database
+	// has one process, so every such batch is dead now; on PostgreSQL another instance may still
+	// be loading, so only batches idle for a while go.
+	const discarded = await discardUnfinished(
+		(fn) => db.asService(fn),
+		db.kind === 'pglite' ? '0 seconds' : '15 minutes'
+	);
+	if (discarded) console.error(`Koers: removed ${discarded} unfinished import(s)`);
 	return { config, db, sessionSecret, pseudonymSecret };
 }
 

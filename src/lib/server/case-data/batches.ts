@@ -25,6 +25,7 @@ export function list(claims: Claims, limit = 20): Promise<BatchRow[]> {
 			        b.cases_added as "casesAdded", b.events_added as "eventsAdded",
 			        b.created_at as "createdAt", p.name as "byName"
 			   from import_batch b left join person p on p.id = b.created_by
+			  where b.state = 'done'
 			  order by b.created_at desc limit $1`,
 			[limit]
 		)

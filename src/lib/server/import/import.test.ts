@@ -16,8 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createOrg, forEachDriver, openTestDb, type Org, type TestDb } from '../db/test-helpers';
 import {
+	discardUnfinished,
 	importStream,
 	InputError,
+	STEP_ROWS,
 	type ImportOptions,
 	type RawRow,
 	type RowProblem
@@ -115,6 +117,49 @@ forEachDriver('importStream with real files', (t) => {
 
 	beforeAll(async () => {
 		org = await newOrg(t().db, 'imp');
+	});
+
+	it('loads a large file in steps that no user sees until the last one makes it visible', async () => {
+		const target = await newOrg(t().db, 'steps');
+		const rows = 3 * STEP_ROWS;
+		const csv =
+			'case,activity,timestamp,department\n' +
+			Array.from(
+				{ length: rows },
+				(_, i) =>
+					`S${Math.floor(i / 3)},step ${i % 3},${new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()},dept ${i % 2}`
+			).join('\n');
+		const seen = () =>
+			t().db.asUser(target.admin.claims, (tx) =>
+				tx.query<{ reports: number; events: number; batches: number }>(
+					`select (select count(*) from report) as reports,
+					        (select count(*) from report_event) as events,
+					        (select count(*) from import_batch where state = 'done') as batches`
+				)
+			);
+		const during: { stored: number; seen: number }[] = [];
+		let transactions = 0;
+		const summary = await importStream(
+			async (fn) => {
+				const result = await t().db.asService(fn);
+				// After each committed step (the 1st transaction reads the organisation, the 2nd
+				// opens the batch, the last makes it visible): what is stored, what a user sees.
+				if (++transactions >= 3) {
+					const stored = (await counts(t().db, target.id)).reports;
+					during.push({ stored, seen: (await seen())[0].reports });
+				}
+				return result;
+			},
+			Readable.from([Buffer.from(csv)]),
+			options(target, { source: 'steps' })
+		);
+		expect(summary).toMatchObject({ casesAdded: rows / 3, eventsAdded: rows });
+		const steps = during.slice(0, -1);
+		expect(steps.length).toBeGreaterThanOrEqual(3);
+		expect(steps.some((d) => d.stored > 0)).toBe(true);
+		expect(steps.every((d) => d.seen === 0)).toBe(true);
+		expect(during.at(-1)).toEqual({ stored: rows / 3, seen: rows / 3 });
+		expect(await seen()).toEqual([{ reports: rows / 3, events: rows, batches: 1 }]);
 	});
 
 	describe('running-example (6 cases, 42 events)', () => {
@@ -634,7 +679,7 @@ describe('an import killed part-way leaves nothing behind [postgres]', () => {
 	}
 
 	it(
-		'a child process killed while it merges 100,000 rows commits none of them',
+		'a child process killed while it merges 100,000 rows in steps leaves them hidden, and start-up removes them',
 		{ timeout: 60_000 },
 		async () => {
 			const test: TestDb = await openTestDb('postgres');
@@ -642,22 +687,14 @@ describe('an import killed part-way leaves nothing behind [postgres]', () => {
 				const org = await prepare(test.db);
 				const child = startImport(test.url!, org.id);
 				await child.allRead;
-				// Kill it while it adds the events: the reports are in by then, in its transaction.
-				const running = () =>
-					test.owner.transaction((tx) =>
-						tx.query<{ query: string }>(
-							`select query from pg_stat_activity
-						  where datname = current_database() and pid <> pg_backend_pid()`
-						)
-					);
-				let merging = false;
-				for (const until = Date.now() + 15_000; !merging && Date.now() < until;) {
-					merging = (await running()).some((r) => r.query.includes('insert into report_event'));
-					if (!merging) await new Promise((r) => setTimeout(r, 10));
-				}
+				// Kill it in its third step: two steps of rows are committed by then, in a batch
+				// still loading.
+				const steps = () => child.out().match(/insert into report_event/g)?.length ?? 0;
+				for (const until = Date.now() + 30_000; steps() < 3 && Date.now() < until;)
+					await new Promise((r) => setTimeout(r, 5));
 				child.kill();
 				expect(await child.exited, child.out()).toBe('SIGKILL');
-				expect(merging).toBe(true);
+				expect(steps()).toBeGreaterThanOrEqual(3);
 				expect(child.lastProgress()).toBe(ROWS);
 				expect(child.out()).not.toContain('done');
 				// The server ends the dead client's transaction when it notices the closed connection
@@ -669,11 +706,24 @@ describe('an import killed part-way leaves nothing behind [postgres]', () => {
 					  where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'`
 					)
 				);
-				expect(await counts(test.db, org.id)).toEqual({ reports: 6, events: 42, batches: 1 });
-				const [{ n }] = await test.db.asService((tx) =>
-					tx.query<{ n: number }>(`select count(*) as n from report where source = 'generated'`)
+				const generated = () =>
+					test.db.asService((tx) =>
+						tx.query<{ n: number }>(`select count(*) as n from report where source = 'generated'`)
+					);
+				// Committed steps are in the database, but no user sees them.
+				expect((await generated())[0].n).toBeGreaterThanOrEqual(2 * (STEP_ROWS / 3) - 1);
+				const [seen] = await test.db.asUser(org.admin.claims, (tx) =>
+					tx.query(
+						`select (select count(*) from report) as reports,
+						        (select count(*) from report_event) as events,
+						        (select count(*) from import_batch where state = 'done') as batches`
+					)
 				);
-				expect(n).toBe(0);
+				expect(seen).toEqual({ reports: 6, events: 42, batches: 1 });
+				// Start-up removes the unfinished batch and all it loaded.
+				expect(await discardUnfinished((fn) => test.db.asService(fn), '0 seconds')).toBe(1);
+				expect(await counts(test.db, org.id)).toEqual({ reports: 6, events: 42, batches: 1 });
+				expect((await generated())[0].n).toBe(0);
 			} finally {
 				await test.close();
 			}

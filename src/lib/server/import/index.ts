@@ -2,7 +2,8 @@ import { readCsv } from './csv';
 import { detectDayFirst } from './dates';
 import { openInput } from './input';
 import type { Queryable } from '../db';
-import { Stager, merge } from './load';
+import { Stager, discard, merge, recordLine, stageCsv } from './load';
+import { Spill } from './spill';
 import { checkMapping, completeMapping, suggestMapping } from './mapping';
 import { pseudonymiser } from './pseudonym';
 import { toRecord, type CaseRecord, type EventRecord } from './records';
@@ -48,12 +49,6 @@ export async function preview(input: AsyncIterable<Uint8Array>, rows = 10) {
 async function parse(input: AsyncIterable<Uint8Array>): Promise<RowSource> {
 	const { kind, text } = await openInput(input);
 	return kind === 'xes' ? readXes(text) : readCsv(text);
-}
-
-class Rejected extends Error {
-	constructor(public summary: ImportSummary) {
-		super('rejected');
-	}
 }
 
 /**
@@ -122,49 +117,150 @@ export async function importStream(
 		rejected: false
 	};
 	const sourceName = options.source ?? options.fileName ?? 'import';
+	const [org] = await run((tx) =>
+		tx.query<{ timezone: string }>('select timezone from organisation where id = $1', [
+			options.orgId
+		])
+	);
+	if (!org) throw new InputError('org_unknown', `no organisation ${options.orgId}`);
+	const ctx = {
+		shape,
+		mapping,
+		timezone: options.timezone ?? org.timezone,
+		dayFirst: options.dayFirst ?? true,
+		pseudonym: pseudonymiser(options.pseudonymSecret, options.orgId),
+		valueMap: options.valueMap
+	};
+	// Read and check the whole file first, writing nothing to the database: rows go to a
+	// spill on disk, by case. Only a file that is accepted is then loaded, in steps.
+	const spill = await Spill.create();
 	try {
-		return await run(async (tx) => {
-			const [org] = await tx.query<{ timezone: string }>(
-				'select timezone from organisation where id = $1',
-				[options.orgId]
-			);
-			if (!org) throw new InputError('org_unknown', `no organisation ${options.orgId}`);
-			const batch = await openBatch(tx, { ...options, format: source.format, shape });
-			const ctx = {
-				shape,
-				mapping,
-				timezone: options.timezone ?? org.timezone,
-				dayFirst: options.dayFirst ?? true,
-				pseudonym: pseudonymiser(options.pseudonymSecret, options.orgId),
-				valueMap: options.valueMap
-			};
-			const stager = batch.stager;
-			for await (const row of source.rows) {
-				summary.rowsRead++;
-				const result = toRecord(row, ctx);
-				if (result.ok) {
-					if (options.skipInvalid || summary.errorCount === 0) await stager.add(result.record);
-				} else {
-					summary.rowsSkipped++;
-					summary.errorCount += result.problems.length;
-					addErrors(summary.errors, result.problems);
-					options.onRejected?.(row, result.problems, source.headers);
-				}
-				if (summary.rowsRead % 10_000 === 0)
-					options.onProgress?.({ rows: summary.rowsRead, bytes });
+		for await (const row of source.rows) {
+			summary.rowsRead++;
+			const result = toRecord(row, ctx);
+			if (result.ok) {
+				if (options.skipInvalid || summary.errorCount === 0)
+					await spill.add(result.record.externalId, recordLine(shape, result.record));
+			} else {
+				summary.rowsSkipped++;
+				summary.errorCount += result.problems.length;
+				addErrors(summary.errors, result.problems);
+				options.onRejected?.(row, result.problems, source.headers);
 			}
-			options.onProgress?.({ rows: summary.rowsRead, bytes });
-			if (summary.rowsRead === 0)
-				throw new InputError('input_no_rows', 'the file has no data rows');
-			if (summary.errorCount && !options.skipInvalid)
-				throw new Rejected({ ...summary, rejected: true });
-			const added = await batch.close(sourceName, summary);
-			return { ...summary, ...added };
+			if (summary.rowsRead % 10_000 === 0)
+				options.onProgress?.({ rows: summary.rowsRead, bytes: bytes / 2 });
+		}
+		options.onProgress?.({ rows: summary.rowsRead, bytes: bytes / 2 });
+		if (summary.rowsRead === 0) throw new InputError('input_no_rows', 'the file has no data rows');
+		if (summary.errorCount && !options.skipInvalid) return { ...summary, rejected: true };
+		const added = await loadInSteps(run, spill, {
+			...options,
+			format: source.format,
+			shape,
+			source: sourceName,
+			counts: summary,
+			onStep: (done) =>
+				options.onProgress?.({
+					rows: summary.rowsRead,
+					bytes: bytes / 2 + (bytes / 2) * (done / Math.max(1, spill.rows))
+				})
+		});
+		return { ...summary, ...added };
+	} finally {
+		await spill.remove();
+	}
+}
+
+/** Rows merged per step of an import in steps: each step is one short transaction. */
+export const STEP_ROWS = 10_000;
+
+/**
+ * Loads spilled rows as a batch in steps (issue 10 §3): the batch is opened as `loading`
+ * (row level security hides its reports and events from every reader), each step merges a few
+ * buckets of whole cases in its own short transaction — so other requests are served between
+ * the steps, also on the embedded database's single connection — and the last step makes the
+ * batch visible at once. An import that fails on the way removes what it loaded; one that is
+ * killed leaves a loading batch, which nobody sees and which start-up removes
+ * (discardUnfinished).
+ */
+async function loadInSteps(
+	run: Run,
+	spill: Spill,
+	o: BatchOptions & {
+		source: string;
+		counts: { rowsRead: number; rowsSkipped: number; errors: RowProblem[] };
+		onStep: (rowsDone: number) => void;
+	}
+) {
+	const [batch] = await run((tx) =>
+		tx.query<{ id: string }>(
+			`insert into import_batch (org_id, created_by, via, file_name, format, shape, state)
+			 values ($1, $2, $3, $4, $5, $6, 'loading') returning id`,
+			[o.orgId, o.createdBy ?? null, o.via, o.fileName ?? null, o.format, o.shape]
+		)
+	);
+	const step = <T>(fn: (tx: Queryable) => Promise<T>) =>
+		run(async (tx) => {
+			await tx.query(`select set_config('koers.batch', $1, true)`, [batch.id]);
+			return fn(tx);
+		});
+	let cases = 0;
+	let events = 0;
+	let done = 0;
+	try {
+		for await (const part of spill.steps(STEP_ROWS)) {
+			const added = await step(async (tx) => {
+				await stageCsv(tx, o.shape, part.csv);
+				const added = await merge(tx, o.shape, o.orgId, o.source, batch.id);
+				await tx.query('update import_batch set touched_at = now() where id = $1', [batch.id]);
+				return added;
+			});
+			cases += added.cases;
+			events += added.events;
+			done += part.rows;
+			o.onStep(done);
+		}
+		return await step(async (tx) => {
+			if (cases + events === 0) {
+				// Nothing new (the same data again): leave no trace.
+				await tx.query('delete from import_batch where id = $1', [batch.id]);
+				return { batchId: null, casesAdded: 0, eventsAdded: 0 };
+			}
+			await tx.query(
+				`update import_batch set state = 'done', rows_read = $2, rows_skipped = $3,
+				        cases_added = $4, events_added = $5, errors = $6::jsonb, touched_at = now()
+				  where id = $1`,
+				[
+					batch.id,
+					o.counts.rowsRead,
+					o.counts.rowsSkipped,
+					cases,
+					events,
+					JSON.stringify(o.counts.errors)
+				]
+			);
+			return { batchId: batch.id, casesAdded: cases, eventsAdded: events };
 		});
 	} catch (e) {
-		if (e instanceof Rejected) return e.summary;
+		await step(async (tx) => {
+			await discard(tx, batch.id);
+			await tx.query('delete from import_batch where id = $1', [batch.id]);
+		}).catch(() => {});
 		throw e;
 	}
+}
+
+/**
+ * Removes the batches that imports in steps left loading (killed, or failed without cleaning
+ * up) and that nobody touched for `idle` (a PostgreSQL interval), with their reports and
+ * events; returns how many. Run at start-up on the service path: on the embedded database
+ * every loading batch is dead then ('0 seconds').
+ */
+export async function discardUnfinished(run: Run, idle: string): Promise<number> {
+	const [row] = await run((tx) =>
+		tx.query<{ n: number }>('select private.discard_batches($1::interval) as n', [idle])
+	);
+	return row.n;
 }
 
 /**

@@ -83,6 +83,26 @@ function eventLine(e: EventRecord): string {
 
 const DONE = Promise.resolve();
 
+/** A record as one staging CSV line (without the line break). */
+export function recordLine(shape: 'case' | 'event', r: CaseRecord | EventRecord): string {
+	return shape === 'event' ? eventLine(r as EventRecord) : caseLine(r);
+}
+
+/** Stages CSV lines made by recordLine (one step of an import in steps) in the caller's transaction. */
+export async function stageCsv(tx: Queryable, shape: 'case' | 'event', csv: string) {
+	const stager = await Stager.create(tx, shape);
+	await stager.copy(csv);
+}
+
+/**
+ * Removes what an unfinished import in steps loaded (its reports and events; the batch row is
+ * the caller's), as the caller: the foreign keys would only unlink them and make them visible.
+ */
+export async function discard(tx: Queryable, batchId: string) {
+	await tx.query('delete from report_event where batch_id = $1', [batchId]);
+	await tx.query('delete from report where batch_id = $1', [batchId]);
+}
+
 export class Stager {
 	#lines: string[] = [];
 	#table: string;
@@ -121,7 +141,11 @@ export class Stager {
 		if (!this.#lines.length) return;
 		const csv = this.#lines.join('\n') + '\n';
 		this.#lines = [];
-		await this.tx.copyFrom(this.#table, this.#columns, csv);
+		await this.copy(csv);
+	}
+
+	copy(csv: string) {
+		return this.tx.copyFrom(this.#table, this.#columns, csv);
 	}
 }
 

@@ -1,0 +1,86 @@
+import { mkdtemp, open, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Staged rows of a large import, kept on disk in buckets by case (a hash of the external id),
+ * so that the import can be merged in steps of whole cases: every row of a case lands in one
+ * bucket, and a step merges a few buckets — the same result as merging the whole file at once,
+ * in short transactions. Memory stays small: each bucket buffers a few rows before writing.
+ */
+
+const BUCKETS = 512;
+const BUFFERED = 256;
+
+/** FNV-1a over the UTF-16 code units: fast, and the same bucket for the same id. */
+function bucketOf(key: string): number {
+	let h = 0x811c9dc5;
+	for (let i = 0; i < key.length; i++) {
+		h ^= key.charCodeAt(i);
+		h = Math.imul(h, 0x01000193);
+	}
+	return (h >>> 0) % BUCKETS;
+}
+
+export class Spill {
+	#pending: string[][] = Array.from({ length: BUCKETS }, () => []);
+	#files: (FileHandle | null)[] = new Array(BUCKETS).fill(null);
+	#counts = new Uint32Array(BUCKETS);
+	rows = 0;
+
+	private constructor(private dir: string) {}
+
+	static async create() {
+		return new Spill(await mkdtemp(join(tmpdir(), 'koers-import-')));
+	}
+
+	#path(b: number) {
+		return join(this.dir, `${b}.csv`);
+	}
+
+	/** Adds one CSV line (without its line break) of the case `key`. */
+	add(key: string, line: string): Promise<void> | undefined {
+		const b = bucketOf(key);
+		const pending = this.#pending[b];
+		pending.push(line);
+		this.#counts[b]++;
+		this.rows++;
+		return pending.length >= BUFFERED ? this.#write(b) : undefined;
+	}
+
+	async #write(b: number) {
+		const pending = this.#pending[b];
+		if (!pending.length) return;
+		this.#pending[b] = [];
+		const file = (this.#files[b] ??= await open(this.#path(b), 'a'));
+		await file.write(pending.join('\n') + '\n');
+	}
+
+	/**
+	 * The staged rows in steps of whole buckets, each of at least `rows` rows (the last may be
+	 * smaller): the CSV text of the step and how many rows it holds.
+	 */
+	async *steps(rows: number): AsyncGenerator<{ csv: string; rows: number }> {
+		for (let b = 0; b < BUCKETS; b++) await this.#write(b);
+		await Promise.all(this.#files.map((f) => f?.close()));
+		this.#files.fill(null);
+		let parts: string[] = [];
+		let count = 0;
+		for (let b = 0; b < BUCKETS; b++) {
+			if (!this.#counts[b]) continue;
+			parts.push(await readFile(this.#path(b), 'utf8'));
+			count += this.#counts[b];
+			if (count >= rows) {
+				yield { csv: parts.join(''), rows: count };
+				parts = [];
+				count = 0;
+			}
+		}
+		if (count) yield { csv: parts.join(''), rows: count };
+	}
+
+	async remove() {
+		await Promise.all(this.#files.map((f) => f?.close().catch(() => {})));
+		await rm(this.dir, { recursive: true, force: true });
+	}
+}
