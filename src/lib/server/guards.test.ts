@@ -227,7 +227,10 @@ const PRIVILEGED: Record<string, string> = {
 	'src/lib/server/demo/index.ts': 'seeding the demo organisation',
 	'src/lib/server/case-data/tokens.ts': 'API tokens: finding the organisation of a presented token',
 	'src/lib/server/case-data/api.ts': 'imports through the API, on behalf of a verified token',
-	'src/scripts/koers.ts': 'the command line, run by whoever runs the server'
+	'src/scripts/koers.ts': 'the command line, run by whoever runs the server',
+	'src/lib/server/mail/outbox.ts':
+		'the mail outbox (private.mail_outbox): sending queued notifications',
+	'src/lib/server/runtime.ts': 'start-up: removing imports a stopped server left unfinished'
 };
 
 describe('the privileged path', () => {

@@ -17,7 +17,14 @@ const MINUTE = 60_000;
 
 /** Starts the loop; answers a function that stops it. */
 export function startMail(db: Db, config: MailConfig | undefined): () => void {
-	const transport = config ? nodemailer.createTransport(config.smtpUrl) : undefined;
+	// short timeouts: an unreachable mail server costs a tick, not minutes (nodemailer's default)
+	const transport = config
+		? nodemailer.createTransport(config.smtpUrl, {
+				connectionTimeout: 10_000,
+				greetingTimeout: 10_000,
+				socketTimeout: 30_000
+			})
+		: undefined;
 	let ticks = 0;
 	let busy = false;
 	const tick = async () => {

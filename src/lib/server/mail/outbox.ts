@@ -108,9 +108,14 @@ function ideaStatus(status: string, locale: 'nl' | 'en'): string {
 	return words[status]?.() ?? status;
 }
 
+/** How long a claimed mail is left to its sender before another tick or instance may try it. */
+const LEASE_MINUTES = 10;
+
 /**
- * Sends the mails that are due: each row is locked while it is sent (another instance skips
- * it), marked sent after the server accepted it, or given a later attempt. Answers the counts.
+ * Sends the mails that are due. They are claimed in one short transaction (a lease: another
+ * instance, or the next tick, skips them meanwhile) and sent outside any transaction, so a slow or
+ * unreachable mail server never holds a database connection — on the embedded database that
+ * connection is everyone's. Each is then marked sent, or given a later attempt. Answers the counts.
  */
 export async function sendDue(
 	db: Db,
@@ -118,40 +123,50 @@ export async function sendDue(
 	settings: MailSettings,
 	now = new Date()
 ): Promise<{ sent: number; failed: number }> {
-	return db.asService(async (tx) => {
-		const rows = await tx.query<OutboxRow>(
-			`select o.id, o.kind, o.params, o.attempts, p.email, p.name, p.locale
-			   from private.mail_outbox o join person p on p.id = o.person_id
-			  where o.sent_at is null and o.next_attempt_at <= $1
-			  order by o.created_at
-			  limit ${BATCH}
-			  for update of o skip locked`,
-			[now]
-		);
-		let sent = 0;
-		let failed = 0;
-		for (const row of rows) {
-			const mail = render(row, settings.origin);
-			try {
-				await transport.sendMail({ from: settings.from, to: row.email, ...mail });
-				await tx.query(
-					'update private.mail_outbox set sent_at = $2, attempts = attempts + 1 where id = $1',
-					[row.id, now]
-				);
-				sent++;
-			} catch (e) {
-				const attempts = row.attempts + 1;
-				await tx.query(
+	const rows = await db.asService((tx) =>
+		tx.query<OutboxRow>(
+			`with due as (
+			   select id from private.mail_outbox
+			    where sent_at is null and next_attempt_at <= $1
+			    order by created_at
+			    limit $2
+			    for update skip locked)
+			 update private.mail_outbox o
+			    set next_attempt_at = $1::timestamptz + make_interval(mins => $3)
+			   from due, person p
+			  where o.id = due.id and p.id = o.person_id
+			 returning o.id, o.kind, o.params, o.attempts, p.email, p.name, p.locale`,
+			[now, BATCH, LEASE_MINUTES]
+		)
+	);
+	let sent = 0;
+	let failed = 0;
+	for (const row of rows) {
+		const mail = render(row, settings.origin);
+		try {
+			await transport.sendMail({ from: settings.from, to: row.email, ...mail });
+		} catch (e) {
+			const attempts = row.attempts + 1;
+			await db.asService((tx) =>
+				tx.query(
 					`update private.mail_outbox set attempts = $2, last_error = left($3, 1000),
 					        next_attempt_at = $4::timestamptz + make_interval(mins => $5)
 					  where id = $1`,
 					[row.id, attempts, String((e as Error).message ?? e), now, backoffMinutes(attempts)]
-				);
-				failed++;
-			}
+				)
+			);
+			failed++;
+			continue;
 		}
-		return { sent, failed };
-	});
+		await db.asService((tx) =>
+			tx.query(
+				'update private.mail_outbox set sent_at = $2, attempts = attempts + 1 where id = $1',
+				[row.id, now]
+			)
+		);
+		sent++;
+	}
+	return { sent, failed };
 }
 
 /** The daily sweep: evaluations due tomorrow or overdue, one mail per team, due date and kind. */
