@@ -654,3 +654,21 @@ describe('latestSignal', () => {
 		expect(latestSignal(result, 3)).toBeNull();
 	});
 });
+
+describe('a flat line is common cause (floating-point noise is no signal)', () => {
+	it('20 weeks at exactly 30 % signal nothing, although their computed mean is 0.29999999999999993', () => {
+		const values = Array(20).fill(0.3);
+		const chart = xmr(values, { baseline: [0, 13], better: 'lower' });
+		expect(chart.limits!.mrBar).toBe(0);
+		expect(chart.signals).toEqual([]);
+		expect(chart.baselineSignals).toEqual([]);
+	});
+
+	it('a real rise after a flat baseline still signals', () => {
+		const values = [...Array(13).fill(0.3), 0.35];
+		const chart = xmr(values, { baseline: [0, 13], better: 'lower' });
+		expect(chart.signals.map((s) => [s.rule, s.kind, s.points])).toEqual([
+			['outside', 'concern', [13]]
+		]);
+	});
+});

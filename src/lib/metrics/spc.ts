@@ -100,6 +100,16 @@ function present(values: readonly (number | null)[]): Pt[] {
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/**
+ * a compared with b: 1, −1, or 0 when they differ only by floating-point noise. A flat series of
+ * 0.3 has a computed mean of 0.30000000000000004; without this every point would sit "below" it
+ * and a flat line would signal a run (and, with a moving range of 0, points outside the limits).
+ */
+function cmp(a: number, b: number): -1 | 0 | 1 {
+	const d = a - b;
+	return Math.abs(d) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)) ? 0 : d > 0 ? 1 : -1;
+}
+
 function limitsOf(baseline: readonly Pt[]): Limits | null {
 	if (baseline.length < 2) return null;
 	const centre = mean(baseline.map((p) => p.value));
@@ -143,13 +153,13 @@ function stretches(length: number, key: (i: number) => number): [number, number]
 /** Rule 1: each point above the upper or below the lower limit (on a limit is not outside). */
 function outside(pts: readonly Pt[], { upper, lower }: Limits): Found[] {
 	return pts
-		.filter((p) => p.value > upper || p.value < lower)
-		.map((p) => found('outside', p.value > upper ? 1 : -1, [p]));
+		.filter((p) => cmp(p.value, upper) > 0 || cmp(p.value, lower) < 0)
+		.map((p) => found('outside', cmp(p.value, upper) > 0 ? 1 : -1, [p]));
 }
 
 /** Rule 2: 7 or more points in a row on one side of the centre line; a point on it breaks a run. */
 function runs(pts: readonly Pt[], { centre }: Limits): Found[] {
-	const side = (i: number) => Math.sign(pts[i].value - centre);
+	const side = (i: number) => cmp(pts[i].value, centre);
 	return stretches(pts.length, side)
 		.filter(([from, to]) => to - from >= IN_A_ROW)
 		.map(([from, to]) => found('run', side(from) as Side, pts.slice(from, to)));
@@ -158,7 +168,7 @@ function runs(pts: readonly Pt[], { centre }: Limits): Found[] {
 /** Rule 3: 7 or more points each strictly higher (or lower) than the one before: 6 steps. */
 function trends(pts: readonly Pt[]): Found[] {
 	// step i goes from point i to point i + 1; an equal step breaks a trend.
-	const step = (i: number) => Math.sign(pts[i + 1].value - pts[i].value);
+	const step = (i: number) => cmp(pts[i + 1].value, pts[i].value);
 	return stretches(pts.length - 1, step)
 		.filter(([from, to]) => to - from >= IN_A_ROW - 1)
 		.map(([from, to]) => found('trend', step(from) as Side, pts.slice(from, to + 1)));
@@ -173,15 +183,15 @@ function trends(pts: readonly Pt[]): Found[] {
 function twoOfThree(pts: readonly Pt[], { centre, upper, lower }: Limits): Found[] {
 	const out: Found[] = [];
 	const sides: [Side, (v: number) => boolean][] = [
-		[1, (v) => v > centre + (2 / 3) * (upper - centre) && v <= upper],
-		[-1, (v) => v < centre - (2 / 3) * (centre - lower) && v >= lower]
+		[1, (v) => cmp(v, centre + (2 / 3) * (upper - centre)) > 0 && cmp(v, upper) <= 0],
+		[-1, (v) => cmp(v, centre - (2 / 3) * (centre - lower)) < 0 && cmp(v, lower) >= 0]
 	];
 	for (const [side, beyond] of sides) {
 		let marked: Pt[] = [];
 		let lastWindow = -Infinity;
 		for (let w = 0; w + 3 <= pts.length; w++) {
 			const window = pts.slice(w, w + 3);
-			if (!window.every((p) => Math.sign(p.value - centre) === side)) continue;
+			if (!window.every((p) => cmp(p.value, centre) === side)) continue;
 			const hits = window.filter((p) => beyond(p.value));
 			if (hits.length < 2) continue;
 			if (w > lastWindow + 2 && marked.length > 0) {
