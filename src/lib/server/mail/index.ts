@@ -19,7 +19,8 @@ const MINUTE = 60_000;
 export function startMail(db: Db, config: MailConfig | undefined): () => void {
 	// short timeouts: an unreachable mail server costs a tick, not minutes (nodemailer's default)
 	const transport = config
-		? nodemailer.createTransport(config.smtpUrl, {
+		? nodemailer.createTransport({
+				url: config.smtpUrl,
 				connectionTimeout: 10_000,
 				greetingTimeout: 10_000,
 				socketTimeout: 30_000
