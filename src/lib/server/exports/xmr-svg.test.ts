@@ -1,4 +1,5 @@
 /** The XmR chart as SVG: drawn from the series and limits the cycle page shows. */
+import { SPC_COLOURS } from '$lib/metrics/colours';
 import { describe, expect, it } from 'vitest';
 import { xmr } from '$lib/metrics/spc';
 import { xmrSvg, type ChartEffect } from './xmr-svg';
@@ -78,5 +79,20 @@ describe('the XmR chart as SVG', () => {
 		expect(improvements.length).toBeGreaterThanOrEqual(8);
 		expect(svg).toContain('<title>2026-04-06: 10 % (verbetering)</title>');
 		expect(svg).not.toContain('data-point="concern"');
+	});
+});
+
+describe('one visual grammar', () => {
+	it('draws signals in the NHS colours the page, icons and sparklines use', () => {
+		const svg = xmrSvg(
+			effect(),
+			texts,
+			(v) => `${Math.round(v * 100)} %`,
+			(w) => w
+		);
+		expect(svg).toMatch(
+			new RegExp(`<circle data-point="improvement"[^>]*fill="${SPC_COLOURS.improvement}"`)
+		);
+		expect(svg).not.toMatch(/#1f6b3a|#a3261b/); // the old green and red
 	});
 });

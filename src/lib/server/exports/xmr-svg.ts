@@ -2,9 +2,11 @@
  * The XmR chart of a cycle as a standalone SVG (issue 11, section 4): drawn from the same series,
  * limits, baseline and signals the cycle page shows (cycleEffect), so the file a team puts in a
  * report is the chart they discussed. Pure: no database, no DOM. Signals are drawn with their own
- * shape (a diamond for an improvement, a triangle for a concern), never with colour alone.
+ * shape (a dot for an improvement, a diamond for a concern, in the NHS colours the page's chart
+ * uses), never with colour alone.
  */
 import type { CycleEffect } from '../figures/cycle-effect';
+import { SPC_COLOURS } from '$lib/metrics/colours';
 
 export type ChartEffect = Extract<CycleEffect, { state: 'ok' }>;
 
@@ -23,8 +25,8 @@ const COLOURS = {
 	line: '#0f4c5c',
 	centre: '#3d474d',
 	limit: '#6b3d8f',
-	improvement: '#1f6b3a',
-	concern: '#a3261b',
+	improvement: SPC_COLOURS.improvement,
+	concern: SPC_COLOURS.concern,
 	marker: '#8a4b00',
 	band: '#eef3f4',
 	grid: '#e4e8e6',
@@ -183,11 +185,11 @@ export function xmrSvg(
 		const label = `${formatWeek(effect.series[i].week)}: ${format(v)}${kind ? ` (${kind === 'improvement' ? texts.improvement : texts.concern})` : ''}`;
 		if (kind === 'improvement')
 			push(
-				`<path data-point="improvement" d="M${cx} ${r1(cy - 7)}L${r1(cx + 7)} ${cy}L${cx} ${r1(cy + 7)}L${r1(cx - 7)} ${cy}Z" fill="${COLOURS.improvement}"><title>${esc(label)}</title></path>`
+				`<circle data-point="improvement" cx="${cx}" cy="${cy}" r="6" fill="${COLOURS.improvement}"><title>${esc(label)}</title></circle>`
 			);
 		else if (kind === 'concern')
 			push(
-				`<path data-point="concern" d="M${cx} ${r1(cy - 7)}L${r1(cx + 7)} ${r1(cy + 6)}L${r1(cx - 7)} ${r1(cy + 6)}Z" fill="${COLOURS.concern}"><title>${esc(label)}</title></path>`
+				`<path data-point="concern" d="M${cx} ${r1(cy - 7)}L${r1(cx + 7)} ${cy}L${cx} ${r1(cy + 7)}L${r1(cx - 7)} ${cy}Z" fill="${COLOURS.concern}"><title>${esc(label)}</title></path>`
 			);
 		else
 			push(
@@ -222,11 +224,11 @@ export function xmrSvg(
 		texts.limits
 	);
 	legend(
-		`<path d="M${lx + 12} ${ly - 7}L${lx + 19} ${ly}L${lx + 12} ${ly + 7}L${lx + 5} ${ly}Z" fill="${COLOURS.improvement}"/>`,
+		`<circle cx="${lx + 12}" cy="${ly}" r="6" fill="${COLOURS.improvement}"/>`,
 		texts.improvement
 	);
 	legend(
-		`<path d="M${lx + 12} ${ly - 7}L${lx + 19} ${ly + 6}L${lx + 5} ${ly + 6}Z" fill="${COLOURS.concern}"/>`,
+		`<path d="M${lx + 12} ${ly - 7}L${lx + 19} ${ly}L${lx + 12} ${ly + 7}L${lx + 5} ${ly}Z" fill="${COLOURS.concern}"/>`,
 		texts.concern
 	);
 	push('</svg>');

@@ -8,7 +8,7 @@
  */
 import type { ChartConfiguration, Plugin, PointStyle } from 'chart.js';
 import type { Limits, Signal } from '$lib/metrics/spc';
-import { SPC_COLOURS } from '$lib/components/spc/colours';
+import { SPC_COLOURS } from '$lib/metrics/colours';
 
 export interface XmrSegment {
 	from: number;
