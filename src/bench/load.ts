@@ -228,7 +228,7 @@ const CATEGORIES = [
  * The benchmark's generated log (src/bench/generate.ts: 2025, 10 events a case on average) in
  * the demo's words: its four categories and its departments, case numbers of their own.
  */
-async function writeDemoScaled(events: number, path: string) {
+export async function writeDemoScaled(events: number, path: string) {
 	const out = createWriteStream(path);
 	const write = (s: string) =>
 		out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
