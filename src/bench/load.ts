@@ -19,7 +19,8 @@
  *
  * --users/--seconds/--events replace both runs' values (a quick look: `--users 10 --seconds 10
  * --events 100000` takes about a minute per database); --readme writes the figures into
- * README.md between `<!-- bench-load -->` markers. Run `npm run build` first.
+ * README.md between `<!-- bench-load -->` markers. Run `npm run build` first. With
+ * KOERS_PROF=<folder> the server writes a V8 CPU profile there when it stops (--cpu-prof).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -158,11 +159,18 @@ export async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
 			([k]) => !/^(DATABASE_URL|KOERS_|PUBLIC_SUPABASE_|SUPABASE_|ORIGIN)/.test(k)
 		)
 	);
-	const child = spawn(process.execPath, [join(ROOT, 'build')], {
-		cwd: ROOT,
-		env: { ...clean, ...env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
+	const child = spawn(
+		process.execPath,
+		[
+			...(process.env.KOERS_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.KOERS_PROF] : []),
+			join(ROOT, 'build')
+		],
+		{
+			cwd: ROOT,
+			env: { ...clean, ...env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base },
+			stdio: ['ignore', 'pipe', 'pipe']
+		}
+	);
 	const serverMs = new Map<string, number[]>();
 	let rest = '';
 	let output = '';

@@ -4,6 +4,7 @@
  * sees it (row level security): someone who may not see case data gets nulls.
  */
 import { db, type Claims, type Queryable } from '../db';
+import { cached } from './cache';
 
 export interface DataUpTo {
 	/** The last local day ('YYYY-MM-DD', the organisation's zone) a case was received or resolved. */
@@ -17,18 +18,26 @@ export interface DataUpTo {
 	incompleteFrom: string | null;
 }
 
-/** Inside the caller's transaction. */
+/**
+ * Inside the caller's transaction. The last day reads every case, so it comes from the figures
+ * cache (it changes only with the data version); the last import is read each time (imports
+ * that add nothing do not move the version).
+ */
 export async function dataUpToIn(tx: Queryable): Promise<DataUpTo> {
-	const [row] = await tx.query<{ last_day: string | null; last_import: Date | string | null }>(
-		`select (greatest(max(r.received_at), max(r.resolved_at)) at time zone o.timezone)::date::text
-		          as last_day,
-		        (select max(b.created_at) from import_batch b) as last_import
-		   from organisation o
-		   left join report r on r.org_id = o.id
-		  where o.id = (select private.org_id())
-		  group by o.timezone`
+	const lastDay = await cached(tx, 'data-up-to', [], async () => {
+		const [row] = await tx.query<{ last_day: string | null }>(
+			`select (greatest(max(r.received_at), max(r.resolved_at)) at time zone o.timezone)::date::text
+			          as last_day
+			   from organisation o
+			   left join report r on r.org_id = o.id
+			  where o.id = (select private.org_id())
+			  group by o.timezone`
+		);
+		return row?.last_day ?? null;
+	});
+	const [row] = await tx.query<{ last_import: Date | string | null }>(
+		'select max(created_at) as last_import from import_batch'
 	);
-	const lastDay = row?.last_day ?? null;
 	const lastImport = row?.last_import ? new Date(row.last_import).toISOString() : null;
 	return { lastDay, lastImport, incompleteFrom: lastDay ? incompleteFrom(lastDay) : null };
 }
