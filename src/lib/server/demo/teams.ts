@@ -464,6 +464,7 @@ export async function seedDemoTeams(tx: Queryable, orgId: string) {
 		category: 'Kapotte container',
 		windows: ['2026-04-06', '2026-09-28', '2026-10-05', '2026-10-05', '2026-11-30'],
 		mandateRight: DECISION_RIGHTS[1],
+		goal: 0.8,
 		nextStep: 'Sms-teksten met de leverancier afstemmen.',
 		createdAt: '2026-09-14T10:00:00+02:00',
 		updatedAt: '2026-10-05T09:00:00+02:00'

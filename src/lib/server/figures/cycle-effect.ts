@@ -412,13 +412,15 @@ export type BoardSignal = SignalKind | 'none' | 'out_of_range';
 
 /** A cycle's icons on the board: its latest signal, and whether it will meet its goal. */
 export interface BoardReading {
-	signal: BoardSignal;
+	/** null: the change has not happened yet, so no signal is claimed (and none is drawn). */
+	signal: BoardSignal | null;
 	assurance: AssuranceKind | null;
 }
 
 /**
  * For a team's board: per cycle with a baseline and data, the kind of its latest signal, or
- * 'none' when the chart has data but no recent signal; 'out_of_range' for a cycle whose dates
+ * 'none' when the chart has data but no recent signal (null before the change, when no signal
+ * is claimed); 'out_of_range' for a cycle whose dates
  * lie outside the window; and the assurance against its goal. Cycles without data are left out.
  */
 export async function teamSignals(
@@ -434,8 +436,12 @@ export async function teamSignals(
 		const out: Record<string, BoardReading> = {};
 		for (const row of rows) {
 			const effect = await cycleEffect(tx, row);
+			// before the change there is nothing to signal: no variation icon yet
 			if (effect.state === 'ok')
-				out[row.id] = { signal: effect.latest?.kind ?? 'none', assurance: effect.assurance };
+				out[row.id] = {
+					signal: effect.signalsFrom === null ? null : (effect.latest?.kind ?? 'none'),
+					assurance: effect.assurance
+				};
 			if (effect.state === 'out_of_range')
 				out[row.id] = { signal: 'out_of_range', assurance: null };
 		}
