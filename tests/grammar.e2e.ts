@@ -216,7 +216,8 @@ test('every page with figures draws a signal with one sign, says up to when and 
 	// the coach's view of the team: each cycle's effect with the variation icon and, for a cycle
 	// with a goal, the assurance icon beside it
 	await coach.goto(`${DEMO}/coach/${team.split('/').pop()}`);
-	const effect = coach.locator('.effects li', { hasText: 'Bevestiging per sms' });
+	// (the panel that records the next evaluation: the history may hold the same cycle)
+	const effect = coach.locator('#record li', { hasText: 'Bevestiging per sms' });
 	await expect(effect.locator('[data-variation]')).toHaveCount(1);
 	await expect(effect.locator('[data-assurance][data-target="goal"]')).toHaveCount(1);
 	await collectSigns(coach, 'coach team view', signs);
