@@ -92,8 +92,22 @@ test('a team plans a cycle, asks the coach to decide outside the mandate, then s
 	await page
 		.getByLabel('Klantcontactmoment')
 		.selectOption({ label: 'Container niet geleegd: Melding container niet geleegd' });
+	// a goal in Dutch: a percentage with a decimal comma; more than 100 % is refused
+	await page.getByLabel('Doel (optioneel)').fill('120');
+	await page.getByRole('button', { name: 'Plan opslaan' }).click();
+	await expect(page.getByLabel('Doel (optioneel)')).toHaveAttribute('aria-invalid', 'true');
+	await page.getByLabel('Doel (optioneel)').fill('12,5');
 	await page.getByRole('button', { name: 'Plan opslaan' }).click();
 	await expect(page.getByRole('region', { name: 'Effect' }).locator('canvas')).toBeVisible();
+	await expect(page.getByLabel('Doel (optioneel)')).toHaveValue('12,5');
+	// the goal is the chart's target line, and the assurance icon says whether it is in reach
+	const effectRegion = page.getByRole('region', { name: 'Effect' });
+	await expect(effectRegion.locator('.legend')).toContainText(/Doel: 12,5\s?%/);
+	await expect(
+		effectRegion.locator('[data-cycle-reading] [data-assurance][data-target="goal"]')
+	).toHaveCount(1);
+	const svg = await page.request.get(`${cycleUrl}/chart.svg`);
+	expect(await svg.text()).toContain('data-goal="0.125"');
 
 	// idea → plan → start test: the mandate check stops it
 	await page.getByRole('button', { name: 'Naar plan' }).click();
@@ -224,9 +238,9 @@ test('a cycle still in plan shows its baseline only, and no signal', async ({ pa
 		effect.getByText(/^Nog niet getest: de grafiek laat de basisperiode zien/)
 	).toBeVisible();
 	await expect(effect.getByText(/signaal \((verbetering|zorg)\)/)).toHaveCount(0);
-	await expect(
-		effect.getByText('Geen signalen: de weken vallen binnen de normale variatie.')
-	).toBeVisible();
+	// and the chart does not say "no signals" under it: there is no measurement after the change
+	await expect(effect.getByText(/^Geen signalen/)).toHaveCount(0);
+	await expect(effect.getByText(/^Nog geen meting na de verandering/)).toBeVisible();
 	await expectAccessible(page);
 	for (const [name, viewport] of [
 		['phone', viewports.phone],

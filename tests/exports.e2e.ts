@@ -145,6 +145,9 @@ test('the coach records an evaluation and prints its minutes: what was recorded,
 	// each cycle's effect sentence as recorded, and its chart drawn from the SVG
 	const effect = minutes.locator('.effect').first();
 	await expect(effect.locator('p')).toHaveText(/ → .+ over \d+ weken/);
+	// with the variation icon and, for a cycle with a goal, the assurance icon beside it
+	await expect(effect.locator('[data-variation]')).toHaveCount(1);
+	await expect(effect.locator('[data-assurance][data-target="goal"]')).toHaveCount(1);
 	await expect
 		.poll(() => effect.getByRole('img').evaluate((i: HTMLImageElement) => i.naturalWidth))
 		.toBe(960);

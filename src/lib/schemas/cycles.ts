@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { METRICS } from '$lib/metrics/series';
+import { METRICS, UNIT } from '$lib/metrics/series';
 import { isSaneDay, plainText, requiredText, saneDate } from './fields';
 
 /**
@@ -68,6 +68,31 @@ const optionalAmount = z.preprocess(
 		.nullable()
 );
 
+/**
+ * A cycle's goal as the team types it: the metric's value to aim for, in the unit the page
+ * shows (a percentage for a share, days, a count), a Dutch decimal comma or a point; empty
+ * means no goal. `goalStored` turns a percentage into the share the figures use.
+ */
+const optionalGoal = z.preprocess(
+	(v) =>
+		v === '' || v === undefined || v === null
+			? null
+			: typeof v === 'string'
+				? v.trim().replace(/\s*%$/, '').replace(',', '.') || null
+				: v,
+	z.coerce
+		.number({ error: 'number' })
+		.min(0, { error: 'out_of_range' })
+		.max(1e8, { error: 'out_of_range' })
+		.nullable()
+);
+
+/** The goal as typed (percent for a share) → as stored (a share 0–1), and back for the form. */
+export const goalStored = (goal: number | null, metric: (typeof METRICS)[number]) =>
+	goal === null ? null : UNIT[metric] === 'share' ? goal / 100 : goal;
+export const goalTyped = (goal: number | null, metric: (typeof METRICS)[number]) =>
+	goal === null ? null : UNIT[metric] === 'share' ? Math.round(goal * 1e6) / 1e4 : goal;
+
 const metric = z.enum(METRICS, { error: 'invalid_choice' });
 const better = z.enum(BETTER_DIRECTIONS, { error: 'invalid_choice' });
 const scopeChannel = z.preprocess(
@@ -132,6 +157,8 @@ const planShape = z.object({
 		emptyToNull,
 		plainText().trim().max(1000, { error: 'too_long' }).nullable()
 	),
+	// the value of the metric the team aims for: the target line on the chart and the assurance icon
+	goal: optionalGoal,
 	nextStep: optionalText(1000),
 	learnings: optionalText(4000)
 });
@@ -155,15 +182,24 @@ function planRules(v: z.output<typeof planShape>, ctx: z.RefinementCtx) {
 	}
 	if (v.touchesBoundary && !v.boundary)
 		ctx.addIssue({ code: 'custom', path: ['boundary'], message: 'cycle_boundary_named' });
+	if (v.goal !== null && UNIT[v.metric] === 'share' && v.goal > 100)
+		ctx.addIssue({ code: 'custom', path: ['goal'], message: 'out_of_range' });
 }
 
-export const cycleSchema = planShape.superRefine(planRules);
+/** The plan as stored: a goal for a share goes from a percentage to a share. */
+const stored = <T extends z.output<typeof planShape>>(v: T): T => ({
+	...v,
+	goal: goalStored(v.goal, v.metric)
+});
+
+export const cycleSchema = planShape.superRefine(planRules).transform(stored);
 export type CycleInput = z.output<typeof cycleSchema>;
 
 /** A correction of a finished (frozen) cycle's plan: the plan and why it is corrected. */
 export const correctionSchema = planShape
 	.extend({ correction: requiredText(2000) })
-	.superRefine(planRules);
+	.superRefine(planRules)
+	.transform(stored);
 
 /** "start test" and the other status buttons. `right` is the covering decision right, if any. */
 export const statusSchema = z.object({

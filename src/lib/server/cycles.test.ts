@@ -43,6 +43,7 @@ function plan(overrides: Partial<CycleInput> = {}): CycleInput {
 		expectedCost: null,
 		touchesBoundary: false,
 		boundary: null,
+		goal: null,
 		nextStep: '',
 		learnings: '',
 		...overrides
@@ -633,6 +634,33 @@ forEachDriver('improvement cycles', (t) => {
 			hypothesis: ''
 		});
 		expect(await cycles.get(kim.claims, teamId, 'not-a-uuid')).toBeNull();
+	});
+
+	it('takes a goal as the team types it (a percentage with a decimal comma) and stores it', async () => {
+		const id = await newCycle('Doel');
+		const parse = (over: Record<string, string>) =>
+			cycleSchema.safeParse({ title: 'x', metric: 'repeat_rate', better: 'lower', ...over });
+		const goal = (over: Record<string, string>) => {
+			const r = parse(over);
+			return r.success ? r.data.goal : r.error.issues.map((i) => [i.path[0], i.message]);
+		};
+		// a share is typed as a percentage and stored as a share
+		expect(goal({ goal: '12,5' })).toBeCloseTo(0.125, 12);
+		expect(goal({ goal: '15 %' })).toBeCloseTo(0.15, 12);
+		expect(goal({ goal: '' })).toBeNull();
+		// days and counts as typed
+		expect(goal({ goal: '6,5', metric: 'lead_p85' })).toBe(6.5);
+		expect(goal({ goal: '120', metric: 'cases' })).toBe(120);
+		// no goal beyond 100 %, none below zero, none that is not a number
+		expect(goal({ goal: '150' })).toEqual([['goal', 'out_of_range']]);
+		expect(goal({ goal: '-1', metric: 'cases' })).toEqual([['goal', 'out_of_range']]);
+		expect(goal({ goal: 'veel' })).toEqual([['goal', 'number']]);
+		const parsed = parse({ goal: '12,5' });
+		expect(parsed.success).toBe(true);
+		expect(await cycles.update(kim.claims, id, parsed.data!)).toEqual({ ok: true });
+		expect((await cycles.get(kim.claims, teamId, id))?.goal).toBeCloseTo(0.125, 12);
+		expect(await cycles.update(kim.claims, id, plan({ goal: null }))).toEqual({ ok: true });
+		expect((await cycles.get(kim.claims, teamId, id))?.goal).toBeNull();
 	});
 
 	it('keeps the baseline, the change date and the test window apart', async () => {

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { db, useDb, type Claims } from './db';
 import { claimsFor, createTwoOrgs, forEachDriver, type Org } from './db/test-helpers';
 import { teamHeadlines } from './figures/headlines';
+import { weekly } from './figures/metrics';
 import { get as dataUpTo } from './figures/data-up-to';
 import * as teams from './teams';
 
@@ -390,6 +391,40 @@ forEachDriver('customer teams', (t) => {
 		expect(cases.weeks.filter((w) => w.week >= upTo.incompleteFrom!).map((w) => w.value)).toEqual(
 			cases.weeks.filter((w) => w.week >= upTo.incompleteFrom!).map(() => null)
 		);
+		// lead time in the unit of the team's one norm, with the norm as target (assurance icon)
+		expect(figures.headlines.find((h) => h.metric === 'lead_p85')).toMatchObject({
+			unit: 'calendar_days',
+			target: null
+		});
+		const norm = (days: number, unit: string) =>
+			t().db.asService((tx) =>
+				tx.query('update category set norm_days = $2, norm_unit = $3 where id = $1', [
+					cat.id,
+					days,
+					unit
+				])
+			);
+		await norm(2, 'working_days');
+		const inWorkingDays = await db().asUser(a.staff.claims, async (tx) => ({
+			tiles: await teamHeadlines(tx, teamId),
+			weeks: await weekly(tx, { categories: [cat.id] })
+		}));
+		const lead = inWorkingDays.tiles.headlines.find((h) => h.metric === 'lead_p85')!;
+		expect(lead).toMatchObject({ unit: 'working_days', target: 2 });
+		const byWeek = new Map(inWorkingDays.weeks.map((w) => [w.week, w.leadP85WorkingDays]));
+		const shown = lead.weeks.filter((w) => w.value !== null);
+		expect(shown.length).toBeGreaterThan(0);
+		for (const w of shown) expect(w.value).toBe(byWeek.get(w.week));
+		// the other tiles stay in calendar days
+		expect(inWorkingDays.tiles.headlines.find((h) => h.metric === 'silence_p85')?.unit).toBe(
+			'calendar_days'
+		);
+		await norm(3, 'calendar_days');
+		const inDays = await db().asUser(a.staff.claims, (tx) => teamHeadlines(tx, teamId));
+		expect(inDays.headlines.find((h) => h.metric === 'lead_p85')).toMatchObject({
+			unit: 'calendar_days',
+			target: 3
+		});
 		const none = await db().asUser(outsider.claims, (tx) => teamHeadlines(tx, teamId));
 		expect(
 			none.headlines.every((h) => h.weeks.every((w) => w.value === null || w.value === 0))

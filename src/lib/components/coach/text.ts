@@ -4,11 +4,22 @@ import { errorText, type ErrorTexts } from '$lib/i18n/errors';
 import { cycleStatusLabel, metricLabel, signalLabel } from '$lib/i18n/labels';
 import { m } from '$lib/paraglide/messages';
 import type { CycleStatus } from '$lib/schemas/cycles';
+import type { NormUnit } from '$lib/schemas/journeys';
 import type { HeadlineMetric } from '$lib/server/figures/headlines';
 
-/** A headline figure's value in its unit (shares as percent, lead times in calendar days). */
-export const figureValue = (metric: HeadlineMetric, v: number | null | undefined) =>
-	metricValue(v, metric, m.spc_unit_calendar_days());
+/** A number of days' unit in words. */
+export const daysUnit = (unit: NormUnit) =>
+	unit === 'working_days' ? m.spc_unit_working_days() : m.spc_unit_calendar_days();
+
+/**
+ * A headline figure's value in its unit (shares as percent, days in the figure's unit: lead
+ * time in its norm's, calendar days otherwise).
+ */
+export const figureValue = (
+	metric: HeadlineMetric,
+	v: number | null | undefined,
+	unit: NormUnit = 'calendar_days'
+) => metricValue(v, metric, daysUnit(unit));
 
 /** How late (positive) or how far ahead (negative) a due date is, in words. */
 export function dueText(daysLate: number): string {
@@ -46,6 +57,7 @@ export function resultsSummary(
 		latest: number | null;
 		median: number | null;
 		signal: { kind: 'improvement' | 'concern' } | null;
+		unit?: NormUnit;
 	}[],
 	cycles: { title: string; status: CycleStatus }[]
 ): string {
@@ -55,8 +67,8 @@ export function resultsSummary(
 			(f) =>
 				m.coach_summary_figure({
 					metric: metricLabel(f.metric),
-					latest: figureValue(f.metric, f.latest),
-					median: figureValue(f.metric, f.median)
+					latest: figureValue(f.metric, f.latest, f.unit),
+					median: figureValue(f.metric, f.median, f.unit)
 				}) + (f.signal ? `, ${signalLabel(f.signal.kind).toLowerCase()}` : '')
 		);
 	const lines = parts.length ? [`${parts.join('; ')}.`] : [];

@@ -36,6 +36,11 @@ export interface Cycle {
 	expectedCost: number | null;
 	touchesBoundary: boolean;
 	boundary: string | null;
+	/**
+	 * The value of the metric the team aims for, in the metric's own unit (a share 0–1, days or
+	 * a count): the target line and the assurance icon. Null: no goal set.
+	 */
+	goal: number | null;
 	/** The reason of the latest correction (finished cycles only). */
 	correction: string | null;
 	/** The journey of the scope's touchpoint (the cycle links back to it). */
@@ -73,7 +78,7 @@ const CYCLE_COLUMNS = `c.id, c.team_id as "teamId", c.title, c.status, c.problem
 	c.baseline_to as "baselineTo", c.change_date as "changeDate", c.test_from as "testFrom",
 	c.test_to as "testTo", c.mandate_id as "mandateId", m.version as "mandateVersion",
 	c.mandate_right as "mandateRight", c.expected_cost::float8 as "expectedCost",
-	c.touches_boundary as "touchesBoundary", c.boundary, c.correction,
+	c.touches_boundary as "touchesBoundary", c.boundary, c.correction, c.goal,
 	tp.journey_id as "scopeJourneyId", c.rebased_on as "rebasedOn", rb.name as "rebasedByName",
 	c.next_step as "nextStep", c.learnings, cb.name as "createdByName",
 	c.created_at as "createdAt", c.updated_at as "updatedAt"`;

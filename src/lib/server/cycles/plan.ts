@@ -193,7 +193,8 @@ export async function update(
 			        scope_channel = $9, baseline_from = $10, baseline_to = $11, change_date = $12,
 			        test_from = $13, test_to = $14, next_step = $15, learnings = $16,
 			        expected_cost = $17, touches_boundary = $18,
-			        boundary = case when $18 then $19 end, correction = coalesce($20, correction)
+			        boundary = case when $18 then $19 end, correction = coalesce($20, correction),
+			        goal = $21
 			  where id = $1 returning id`,
 			[
 				cycleId,
@@ -215,7 +216,8 @@ export async function update(
 				input.expectedCost,
 				input.touchesBoundary,
 				input.boundary,
-				correction
+				correction,
+				input.goal
 			]
 		);
 		return rows.length ? {} : await missingOrForbidden(tx, cycleId);

@@ -214,6 +214,43 @@ forEachDriver('the mandate gate and frozen cycles', (t) => {
 			expect(row).toEqual({ hypothesis: '', metric: 'repeat_rate' });
 		});
 
+		it('keeps its goal for member, coach and admin, and takes a goal correction with a reason', async () => {
+			const open = await planned();
+			await allowed(kim, `update improvement_cycle set goal = 0.2 where id = $1 returning id`, [
+				open
+			]);
+			const done = await planned();
+			await startWithRight(kim, done);
+			for (const to of ['evaluate', 'adopted'])
+				await allowed(kim, `update improvement_cycle set status = $2 where id = $1 returning id`, [
+					done,
+					to
+				]);
+			for (const who of [kim, a.coach.claims, a.admin.claims])
+				await refusedWith(
+					'cycle_frozen',
+					who,
+					`update improvement_cycle set goal = 0.1 where id = $1`,
+					[done]
+				);
+			const [before] = await service('select goal from improvement_cycle where id = $1', [done]);
+			expect(before.goal).toBeNull();
+			await allowed(
+				kim,
+				`update improvement_cycle set goal = 0.15, correction = 'Doel vergeten' where id = $1 returning id`,
+				[done]
+			);
+			await refusedWith(
+				'cycle_frozen',
+				kim,
+				`update improvement_cycle set goal = null where id = $1`,
+				[done]
+			);
+			const [after] = await service('select goal from improvement_cycle where id = $1', [done]);
+			expect(after.goal).toBe(0.15);
+			await refusedWith('', kim, `update improvement_cycle set goal = -1 where id = $1`, [open]);
+		});
+
 		it('keeps its actions and itself', async () => {
 			await refusedWith(
 				'cycle_frozen',

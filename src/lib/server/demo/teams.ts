@@ -366,6 +366,8 @@ export async function seedDemoTeams(tx: Queryable, orgId: string) {
 		windows?: [string, string, string, string, string];
 		mandateRight?: string;
 		expectedCost?: number;
+		/** The value aimed for, in the metric's own unit (a share 0–1, days). */
+		goal?: number;
 		nextStep: string;
 		learnings?: string;
 		createdAt: string;
@@ -375,9 +377,9 @@ export async function seedDemoTeams(tx: Queryable, orgId: string) {
 			`insert into public.improvement_cycle (org_id, team_id, title, status, problem, hypothesis,
 			   metric, better, scope_category_id, scope_touchpoint_id, baseline_from, baseline_to,
 			   change_date, test_from, test_to, mandate_id, mandate_right, next_step, learnings,
-			   created_by, created_at, expected_cost)
+			   created_by, created_at, expected_cost, goal)
 			 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-			   $19, $20, $21, $22) returning id`,
+			   $19, $20, $21, $22, $23) returning id`,
 			[
 				orgId,
 				waste,
@@ -396,7 +398,8 @@ export async function seedDemoTeams(tx: Queryable, orgId: string) {
 				c.learnings ?? '',
 				person('kim'),
 				c.createdAt,
-				c.expectedCost ?? null
+				c.expectedCost ?? null,
+				c.goal ?? null
 			]
 		);
 		updatedAt.push([row.id, c.updatedAt]);
@@ -415,6 +418,7 @@ export async function seedDemoTeams(tx: Queryable, orgId: string) {
 		touchpoint: 'Melding container niet geleegd',
 		windows: ['2025-05-05', '2025-10-27', '2025-11-03', '2025-11-03', '2026-01-26'],
 		mandateRight: DECISION_RIGHTS[2],
+		goal: 0.15,
 		nextStep: 'Werkwijze vastleggen in het werkinstructieboek en delen met Wijkteam Noord.',
 		learnings:
 			'Direct bevestigen met de ophaaldag haalt de onzekerheid weg. De planner is niet meer nodig voor herinzameling.',
@@ -432,6 +436,7 @@ export async function seedDemoTeams(tx: Queryable, orgId: string) {
 		category: 'Grofvuil ophalen',
 		windows: ['2026-05-04', '2026-10-26', '2026-11-30', '2026-11-30', '2027-01-25'],
 		expectedCost: 7500,
+		goal: 7,
 		nextStep: 'Wachten op besluit van de coach over de zaterdagronde.',
 		createdAt: '2026-10-19T10:00:00+02:00',
 		updatedAt: '2026-11-16T15:00:00+01:00'
@@ -459,6 +464,7 @@ export async function seedDemoTeams(tx: Queryable, orgId: string) {
 		category: 'Kapotte container',
 		windows: ['2026-04-06', '2026-09-28', '2026-10-05', '2026-10-05', '2026-11-30'],
 		mandateRight: DECISION_RIGHTS[1],
+		goal: 0.8,
 		nextStep: 'Sms-teksten met de leverancier afstemmen.',
 		createdAt: '2026-09-14T10:00:00+02:00',
 		updatedAt: '2026-10-05T09:00:00+02:00'

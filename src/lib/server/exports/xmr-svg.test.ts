@@ -39,9 +39,32 @@ function effect(): ChartEffect {
 		latest: null,
 		signalsFrom: 13,
 		baselineSignals: [],
-		suggestedBaseline: null
+		suggestedBaseline: null,
+		goal: null,
+		assurance: null
 	};
 }
+
+describe('the XmR chart of a cycle with a goal', () => {
+	it('draws the goal as the target line across the chart, with its value in the legend', () => {
+		const svg = xmrSvg(
+			{ ...effect(), goal: 0.15 },
+			{ ...texts, goal: 'Doel: 15 %' },
+			(v) => `${Math.round(v * 100)} %`,
+			(w) => w
+		);
+		expect(svg).toMatch(
+			/<line data-goal="0.15" x1="64" x2="936" y1="[\d.]+" y2="[\d.]+" stroke="[^"]+"/
+		);
+		expect(svg).toContain('>Doel: 15 %</text>');
+	});
+
+	it('draws no goal line without a goal', () => {
+		const svg = xmrSvg(effect(), { ...texts, goal: 'Doel: 15 %' }, String, (w) => w);
+		expect(svg).not.toContain('data-goal');
+		expect(svg).not.toContain('Doel');
+	});
+});
 
 describe('the XmR chart as SVG', () => {
 	const e = effect();

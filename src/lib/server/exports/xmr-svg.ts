@@ -19,6 +19,8 @@ export interface XmrSvgTexts {
 	limits: string;
 	improvement: string;
 	concern: string;
+	/** The legend of the goal line, e.g. "Doel: 15 %" (only drawn when the cycle has a goal). */
+	goal?: string;
 }
 
 const COLOURS = {
@@ -27,6 +29,8 @@ const COLOURS = {
 	limit: '#6b3d8f',
 	improvement: SPC_COLOURS.improvement,
 	concern: SPC_COLOURS.concern,
+	// the target line as on the page's chart: blue, dash-dotted
+	goal: SPC_COLOURS.improvement,
 	marker: '#8a4b00',
 	band: '#eef3f4',
 	grid: '#e4e8e6',
@@ -70,9 +74,11 @@ export function xmrSvg(
 ): string {
 	const n = effect.series.length;
 	const values = effect.series.map((p) => p.value);
+	const goal = effect.goal;
 	const bounds = [
 		...values.filter((v): v is number => v !== null),
-		...effect.segments.flatMap((s) => (s.limits ? [s.limits.lower, s.limits.upper] : []))
+		...effect.segments.flatMap((s) => (s.limits ? [s.limits.lower, s.limits.upper] : [])),
+		...(goal === null ? [] : [goal])
 	];
 	let lo = bounds.length ? Math.min(...bounds) : 0;
 	let hi = bounds.length ? Math.max(...bounds) : 1;
@@ -144,6 +150,12 @@ export function xmrSvg(
 		seg(s.limits.upper, COLOURS.limit, '6 4', 'upper');
 		if (s.limits.lower > lo) seg(s.limits.lower, COLOURS.limit, '6 4', 'lower');
 	}
+
+	// the cycle's goal across the chart
+	if (goal !== null)
+		push(
+			`<line data-goal="${goal}" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(goal)}" y2="${y(goal)}" stroke="${COLOURS.goal}" stroke-width="2" stroke-dasharray="8 3 2 3"/>`
+		);
 
 	// change and rebase markers
 	const marker = (i: number | null, text: string, row: number) => {
@@ -231,6 +243,11 @@ export function xmrSvg(
 		`<path d="M${lx + 12} ${ly - 7}L${lx + 19} ${ly}L${lx + 12} ${ly + 7}L${lx + 5} ${ly}Z" fill="${COLOURS.concern}"/>`,
 		texts.concern
 	);
+	if (goal !== null && texts.goal)
+		legend(
+			`<line x1="$X" x2="${lx + 24}" y1="$Y" y2="$Y" stroke="${COLOURS.goal}" stroke-width="2" stroke-dasharray="8 3 2 3"/>`,
+			texts.goal
+		);
 	push('</svg>');
 	return out.join('\n');
 }

@@ -167,6 +167,20 @@ forEachDriver('cycle effect', (t) => {
 		expect(e.beforeAfter?.kind).toBe('improvement');
 	});
 
+	it('reads a goal against the limits: met every week, never, or some weeks', async () => {
+		// limits 0.084 … 0.616 (see above); lower is better
+		const assurance = async (goal: number | null, better: 'lower' | 'higher' = 'lower') => {
+			const e = ok(await effect({ scopeCategoryId: category, goal, better }));
+			expect(e.goal).toBe(goal);
+			return e.assurance;
+		};
+		expect(await assurance(0.7)).toBe('pass');
+		expect(await assurance(0.05)).toBe('fail');
+		expect(await assurance(0.3)).toBe('hit_and_miss');
+		expect(await assurance(0.05, 'higher')).toBe('pass');
+		expect(await assurance(null)).toBeNull();
+	});
+
 	it('calls the same fall a concern when higher is better', async () => {
 		const e = ok(await effect({ scopeCategoryId: category, better: 'higher' }));
 		expect(e.headline).toMatchObject({ rule: 'run', kind: 'concern' });
@@ -327,7 +341,7 @@ forEachDriver('cycle effect', (t) => {
 				[request.id]
 			);
 			const [c] = await tx.query<{ team_id: string }>(
-				`update improvement_cycle set test_from = $2, test_to = $3, status = 'evaluate'
+				`update improvement_cycle set test_from = $2, test_to = $3, status = 'evaluate', goal = 0.05
 				  where id = $1 returning team_id`,
 				[cycleId, INPUT.changeDate, INPUT.testTo]
 			);
@@ -343,7 +357,9 @@ forEachDriver('cycle effect', (t) => {
 			after: expect.closeTo(0.15, 6),
 			weeks: 8,
 			signal: 'improvement',
-			baselineUnstable: false
+			baselineUnstable: false,
+			// the goal (5 %) lies below the lower limit (8.4 %): not met without a change
+			assurance: 'fail'
 		};
 		const before = await teamPage(org.admin.claims, teamId);
 		if (!before.ok) throw new Error(before.error);

@@ -21,6 +21,7 @@
  * hold a slip such as year 0001) has no chart: it is 'out_of_range', and the pages say so while
  * the rest keeps working. The chart is bounded too: at most MAX_WEEKS weeks from the baseline.
  */
+import { assurance, type AssuranceKind } from '$lib/metrics/assurance';
 import { db, type Claims, type Queryable } from '../db';
 import { touchpointCategoryIds } from '../journeys';
 import { weekly, type MetricsFilter } from './metrics';
@@ -62,6 +63,8 @@ export interface EffectInput {
 	testTo: string | null;
 	rebasedOn: string | null;
 	status: CycleStatus;
+	/** The value the team aims for (the metric's own unit); null or absent: no goal. */
+	goal?: number | null;
 }
 
 interface EffectPoint {
@@ -122,6 +125,13 @@ export type CycleEffect =
 			 * when the baseline is stable or no such stretch of at least 6 weeks exists.
 			 */
 			suggestedBaseline: { from: string; to: string } | null;
+			/** The cycle's goal: the target line. */
+			goal: number | null;
+			/**
+			 * Will the process meet the goal? The goal against the limits that hold now (the
+			 * rebased ones after a rebase); null without a goal or limits.
+			 */
+			assurance: AssuranceKind | null;
 	  };
 
 /**
@@ -290,7 +300,9 @@ export async function cycleEffect(
 		baselineSignals: before.baselineSignals,
 		suggestedBaseline: before.baselineSignals.length
 			? suggestion(series, values, baseline, changeIndex, input.better)
-			: null
+			: null,
+		goal: input.goal ?? null,
+		assurance: assurance(last.limits, input.goal, input.better)
 	};
 }
 
@@ -311,7 +323,7 @@ function suggestion(
 const EFFECT_COLUMNS = `id, metric, better, scope_category_id as "scopeCategoryId",
 	scope_touchpoint_id as "scopeTouchpointId", scope_channel as "scopeChannel",
 	baseline_from as "baselineFrom", baseline_to as "baselineTo", change_date as "changeDate",
-	test_to as "testTo", rebased_on as "rebasedOn", status`;
+	test_to as "testTo", rebased_on as "rebasedOn", status, goal`;
 
 /**
  * A cycle's effect in one line, as numbers (the page words it in the reader's language): the
@@ -330,6 +342,8 @@ export interface EffectBrief {
 	signal: SignalKind | null;
 	/** The baseline holds signals of its own (missing in briefs recorded before this existed). */
 	baselineUnstable?: boolean;
+	/** Will it meet the cycle's goal (null: no goal; missing in briefs recorded before). */
+	assurance?: AssuranceKind | null;
 }
 
 /** The brief of a computed effect, or null while there is nothing to compare yet. */
@@ -350,7 +364,8 @@ export function effectBrief(
 		after: after.median,
 		weeks: after.weeks,
 		signal: effect.headline?.kind ?? null,
-		baselineUnstable: effect.baselineSignals.length > 0
+		baselineUnstable: effect.baselineSignals.length > 0,
+		assurance: effect.assurance
 	};
 }
 
@@ -395,26 +410,40 @@ export async function effectOf(claims: Claims, cycleId: string): Promise<CycleEf
 /** A cycle's badge on the board: its latest signal, none, or dates out of range. */
 export type BoardSignal = SignalKind | 'none' | 'out_of_range';
 
+/** A cycle's icons on the board: its latest signal, and whether it will meet its goal. */
+export interface BoardReading {
+	/** null: the change has not happened yet, so no signal is claimed (and none is drawn). */
+	signal: BoardSignal | null;
+	assurance: AssuranceKind | null;
+}
+
 /**
  * For a team's board: per cycle with a baseline and data, the kind of its latest signal, or
- * 'none' when the chart has data but no recent signal; 'out_of_range' for a cycle whose dates
- * lie outside the window. Cycles without data are left out.
+ * 'none' when the chart has data but no recent signal (null before the change, when no signal
+ * is claimed); 'out_of_range' for a cycle whose dates
+ * lie outside the window; and the assurance against its goal. Cycles without data are left out.
  */
 export async function teamSignals(
 	claims: Claims,
 	teamId: string
-): Promise<Record<string, BoardSignal>> {
+): Promise<Record<string, BoardReading>> {
 	return db().asUser(claims, async (tx) => {
 		const rows = await tx.query<EffectInput & { id: string }>(
 			`select ${EFFECT_COLUMNS} from improvement_cycle
 			  where team_id = $1 and baseline_from is not null and baseline_to is not null`,
 			[teamId]
 		);
-		const out: Record<string, BoardSignal> = {};
+		const out: Record<string, BoardReading> = {};
 		for (const row of rows) {
 			const effect = await cycleEffect(tx, row);
-			if (effect.state === 'ok') out[row.id] = effect.latest?.kind ?? 'none';
-			if (effect.state === 'out_of_range') out[row.id] = 'out_of_range';
+			// before the change there is nothing to signal: no variation icon yet
+			if (effect.state === 'ok')
+				out[row.id] = {
+					signal: effect.signalsFrom === null ? null : (effect.latest?.kind ?? 'none'),
+					assurance: effect.assurance
+				};
+			if (effect.state === 'out_of_range')
+				out[row.id] = { signal: 'out_of_range', assurance: null };
 		}
 		return out;
 	});

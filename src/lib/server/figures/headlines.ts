@@ -7,6 +7,7 @@
 import { latestSignal, median, xmr, type Limits, type Signal } from '$lib/metrics/spc';
 import { BETTER, metricSeries } from '$lib/metrics/series';
 import type { Queryable } from '../db';
+import type { NormUnit } from '$lib/schemas/journeys';
 import { teamCategoryIds } from '../journeys';
 import { dataUpToIn } from './data-up-to';
 import { weekly } from './metrics';
@@ -36,10 +37,15 @@ export interface Headline {
 	/** Those of them whose signal is a concern (orange on the sparkline; the others blue). */
 	concernPoints: number[];
 	/**
-	 * The target the assurance icon compares the limits with: for lead time, the norm in
-	 * calendar days when every category of the team has that one norm; otherwise null.
+	 * The target the assurance icon compares the limits with: for lead time, the norm when every
+	 * category of the team has that one norm; otherwise null.
 	 */
 	target: number | null;
+	/**
+	 * The unit of a figure in days: lead time in the unit of that one norm (working days when it
+	 * is in working days, so tile and norm agree), everything else in calendar days.
+	 */
+	unit: NormUnit;
 }
 
 export interface TeamHeadlines {
@@ -51,7 +57,8 @@ export interface TeamHeadlines {
 export function headline(
 	weeks: { week: string; value: number | null }[],
 	metric: HeadlineMetric,
-	target: number | null = null
+	target: number | null = null,
+	unit: NormUnit = 'calendar_days'
 ): Headline {
 	const values = weeks.map((w) => w.value);
 	const chart = xmr(values, { baseline: [0, BASELINE_WEEKS], better: BETTER[metric] });
@@ -66,7 +73,8 @@ export function headline(
 		signal: latestSignal(chart, RECENT_WEEKS),
 		signalPoints: chart.points.filter((p) => p.signals.length > 0).map((p) => p.index),
 		concernPoints: chart.points.filter((p) => p.kind === 'concern').map((p) => p.index),
-		target
+		target,
+		unit
 	};
 }
 
@@ -92,28 +100,35 @@ export async function teamHeadlines(tx: Queryable, teamId: string): Promise<Team
 	return {
 		categories: categories.length,
 		headlines: HEADLINE_METRICS.map((metric) => {
-			const values = metricSeries(weeks, metric);
+			const lead = metric === 'lead_p85';
+			const unit = lead && norm ? norm.unit : 'calendar_days';
+			const values =
+				unit === 'working_days'
+					? weeks.map((w) => w.leadP85WorkingDays)
+					: metricSeries(weeks, metric);
 			return headline(
 				weeks.map((w, i) => ({ week: w.week, value: covered(w.week) ? values[i] : null })),
 				metric,
-				metric === 'lead_p85' ? norm : null
+				lead && norm ? norm.days : null,
+				unit
 			);
 		})
 	};
 }
 
 /**
- * The one calendar-day norm all these categories share, or null: lead-time tiles are in
- * calendar days, so a working-day norm (or a mix of norms) has no target to compare with.
+ * The one norm all these categories share (days and unit), or null: with a mix of norms the
+ * lead-time tile has no one target to compare with.
  */
-async function commonNorm(tx: Queryable, categories: string[]): Promise<number | null> {
-	const rows = await tx.query<{ days: number | null; unit: string }>(
+async function commonNorm(
+	tx: Queryable,
+	categories: string[]
+): Promise<{ days: number; unit: NormUnit } | null> {
+	const rows = await tx.query<{ days: number | null; unit: NormUnit }>(
 		`select distinct norm_days::float8 as days, norm_unit::text as unit
 		   from category where id = any($1::uuid[])`,
 		[categories]
 	);
 	const [only] = rows;
-	return rows.length === 1 && only.days !== null && only.unit === 'calendar_days'
-		? only.days
-		: null;
+	return rows.length === 1 && only.days !== null ? { days: only.days, unit: only.unit } : null;
 }

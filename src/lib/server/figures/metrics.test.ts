@@ -738,7 +738,8 @@ forEachDriver('case figures', (t) => {
 			leadMedianHours: null,
 			leadP85Hours: null,
 			withinNorm: null,
-			handoffs: 0
+			handoffs: 0,
+			leadP85WorkingDays: null
 		});
 		const expected: WeekFigures[] = [
 			// received F1; resolved F1 (10 h, within); F1's handoff
@@ -757,15 +758,19 @@ forEachDriver('case figures', (t) => {
 			// median (40 + 50) / 2 = 45; p85 40 + 0.85 · 10 = 48.5; within 0 / 2
 			{ ...zero('2024-03-04'), cases: 2, repeats: 1, repeatRate: 0.5 }
 		];
-		const lead: Record<string, [number, number, number]> = {
-			'2024-01-08': [10, 10, 1],
-			'2024-01-15': [20, 20, 1],
-			'2024-02-12': [30, 30, 1],
-			'2024-03-04': [45, 48.5, 0]
+		// [median h, p85 h, within norm, p85 working days]: working days counted in (received,
+		// resolved]: F1 (Wed → Wed) 0, F2 (Sat → Sun) 0, F3 (Sun → Mon) 1, F6 (Mon → Wed) 2,
+		// F4 (Tue → Thu) 2
+		const lead: Record<string, [number, number, number, number]> = {
+			'2024-01-08': [10, 10, 1, 0],
+			'2024-01-15': [20, 20, 1, 0],
+			'2024-02-12': [30, 30, 1, 1],
+			'2024-03-04': [45, 48.5, 0, 2]
 		};
 		for (const row of expected) {
 			if (lead[row.week]) {
-				[row.leadMedianHours, row.leadP85Hours, row.withinNorm] = lead[row.week];
+				[row.leadMedianHours, row.leadP85Hours, row.withinNorm, row.leadP85WorkingDays] =
+					lead[row.week];
 			}
 		}
 
@@ -797,23 +802,28 @@ forEachDriver('case figures', (t) => {
 				from: '2024-02-12T00:00:00+01:00',
 				to: '2024-02-19T00:00:00+01:00'
 			});
-			expectWeeks(rows, [{ ...zero('2024-02-12'), ...leadOf(30, 30, 1) }]);
+			expectWeeks(rows, [{ ...zero('2024-02-12'), ...leadOf(30, 30, 1, 1) }]);
 		});
 
-		function leadOf(median: number, p85: number, within: number) {
-			return { leadMedianHours: median, leadP85Hours: p85, withinNorm: within };
+		function leadOf(median: number, p85: number, within: number, workingDays: number) {
+			return {
+				leadMedianHours: median,
+				leadP85Hours: p85,
+				withinNorm: within,
+				leadP85WorkingDays: workingDays
+			};
 		}
 
 		it('applies the filters to the weekly series', async () => {
 			const rows = await weeks(t().db, org, { channel: 'web' });
 			// F1 (week 8 Jan) and F3 (received week 5 Feb, resolved week 12 Feb)
 			expectWeeks(rows, [
-				{ ...zero('2024-01-08'), cases: 1, repeatRate: 0, handoffs: 1, ...leadOf(10, 10, 1) },
+				{ ...zero('2024-01-08'), cases: 1, repeatRate: 0, handoffs: 1, ...leadOf(10, 10, 1, 0) },
 				zero('2024-01-15'),
 				zero('2024-01-22'),
 				zero('2024-01-29'),
 				{ ...zero('2024-02-05'), cases: 1, repeatRate: 0, handoffs: 2 },
-				{ ...zero('2024-02-12'), ...leadOf(30, 30, 1) }
+				{ ...zero('2024-02-12'), ...leadOf(30, 30, 1, 1) }
 			]);
 		});
 

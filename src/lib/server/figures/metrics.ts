@@ -83,6 +83,8 @@ export interface WeekFigures {
 	leadP85Hours: number | null;
 	withinNorm: number | null;
 	handoffs: number;
+	/** p85 of the lead time in working days of the cases resolved that week. */
+	leadP85WorkingDays: number | null;
 }
 
 function moment(value: Date | string | null | undefined): string | null {
@@ -149,6 +151,7 @@ async function weeklyNow(tx: Queryable, args: unknown[]): Promise<WeekFigures[]>
 		lead_p85_hours: number | null;
 		within_norm: number | null;
 		handoffs: number;
+		lead_p85_working_days: number | null;
 	}>(`select * from public.case_weekly(${ARGS})`, args);
 	return rows.map((r) => ({
 		week: r.week,
@@ -158,7 +161,8 @@ async function weeklyNow(tx: Queryable, args: unknown[]): Promise<WeekFigures[]>
 		leadMedianHours: r.lead_median_hours,
 		leadP85Hours: r.lead_p85_hours,
 		withinNorm: r.within_norm,
-		handoffs: r.handoffs
+		handoffs: r.handoffs,
+		leadP85WorkingDays: r.lead_p85_working_days
 	}));
 }
 

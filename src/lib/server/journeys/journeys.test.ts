@@ -546,6 +546,41 @@ forEachDriver('journeys', (t) => {
 				['2026-01-26', 0]
 			]);
 			expect(trend?.categories.map((c) => c.name)).toEqual(['Container niet geleegd', 'Grofvuil']);
+			// p85 per week of resolution, in the card's unit (its norm: 3 calendar days):
+			// c1 1 d; c2, c3 2 and 3 d → 2.85; b1, c4 4 and 5 d → 4.85
+			expect(trend?.unit).toBe('calendar_days');
+			expect(trend?.norm).toEqual({ days: 3, unit: 'calendar_days' });
+			const p85 = trend!.weeks.map((w) =>
+				w.leadP85 === null ? null : Number(w.leadP85.toFixed(9))
+			);
+			expect(p85).toEqual([1, 2.85, 4.85, null]);
+		});
+
+		it('draws the trend in working days when the touchpoint’s norm is in working days', async () => {
+			const unit = (u: string) =>
+				t().db.asService((tx) =>
+					tx.query('update touchpoint set norm_unit = $2 where id = $1', [tp.report, u])
+				);
+			await unit('working_days');
+			try {
+				const trend = await journeys.trend(member, teamId, journeyId, tp.report, {
+					period: PERIOD
+				});
+				expect(trend?.unit).toBe('working_days');
+				expect(trend?.norm).toEqual({ days: 3, unit: 'working_days' });
+				// working days in (received, resolved]: c1 Tue → Wed 1; c2 Sat → Mon 1, c3 Mon → Thu
+				// 3 → 1 + 0.85 · 2 = 2.7; b1 Thu → Mon 2, c4 Wed → Mon 3 → 2.85
+				const p85 = trend!.weeks.map((w) => w.leadP85);
+				expect(p85[0]).toBe(1);
+				expect(p85[1]).toBeCloseTo(2.7, 9);
+				expect(p85[2]).toBeCloseTo(2.85, 9);
+				expect(p85[3]).toBeNull();
+				// the card says the same unit
+				const card = trend!.touchpoint.data;
+				expect(card.kind === 'figures' && card.figures.unit).toBe('working_days');
+			} finally {
+				await unit('calendar_days');
+			}
 		});
 
 		it('shows staff outside the teams the map without case figures', async () => {

@@ -447,8 +447,15 @@ interface Trend {
 	categories: { id: string; name: string }[];
 	canSeeCases: boolean;
 	period: Period;
-	/** One row per week of the period (empty without access or categories). */
-	weeks: { week: string; cases: number; repeatRate: number | null; leadP85Days: number | null }[];
+	/**
+	 * The unit of the lead times, as on the touchpoint's card: its norm's (the touchpoint's, else
+	 * the one its categories share), else the touchpoint's own unit.
+	 */
+	unit: NormUnit;
+	/** The norm the lead time is held to (the target line and the assurance icon), if any. */
+	norm: { days: number; unit: NormUnit } | null;
+	/** One row per week of the period (empty without access or categories); p85 in `unit`. */
+	weeks: { week: string; cases: number; repeatRate: number | null; leadP85: number | null }[];
 }
 
 /** A touchpoint's figures and its weekly trend over the period, or null when not visible. */
@@ -477,13 +484,20 @@ export function trend(
 		const period = await periodOf(tx, options);
 		const data = await touchpointData(tx, [row], period, seeCases);
 		const ids = row.categories.map((c) => c.id);
+		const norm = normOf(row);
+		const unit = norm?.unit ?? row.norm_unit;
 		const weeks =
 			seeCases && ids.length
 				? (await weekly(tx, { from: period.from, to: period.to, categories: ids })).map((w) => ({
 						week: w.week,
 						cases: w.cases,
 						repeatRate: w.repeatRate,
-						leadP85Days: w.leadP85Hours === null ? null : w.leadP85Hours / 24
+						leadP85:
+							unit === 'working_days'
+								? w.leadP85WorkingDays
+								: w.leadP85Hours === null
+									? null
+									: w.leadP85Hours / 24
 					}))
 				: [];
 		const categories = await tx.query<{ id: string; name: string }>(
@@ -498,6 +512,8 @@ export function trend(
 			categories,
 			canSeeCases: seeCases,
 			period,
+			unit,
+			norm,
 			weeks
 		};
 	});

@@ -18,6 +18,7 @@ const FIELDS: [string[], () => string][] = [
 	[['baseline_from', 'baseline_to'], m.cycle_field_baseline_window],
 	[['change_date'], m.cycle_field_change],
 	[['test_from', 'test_to'], m.cycle_field_test_window],
+	[['goal'], m.cycle_field_goal],
 	[['expected_cost'], m.cycle_field_cost],
 	[['touches_boundary', 'boundary'], m.cycle_field_boundary],
 	[['next_step'], m.cycle_field_next_step],

@@ -17,6 +17,7 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 	if (!cycle) error(404, 'not_found');
 	const effect = await effectOf(claims, cycle.id);
 	if (!effect || effect.state !== 'ok') error(404, 'no_chart');
+	const format = (v: number) => metricValue(v, effect.metric, m.unit_days());
 	const svg = xmrSvg(
 		effect,
 		{
@@ -27,9 +28,10 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 			centre: m.cycle_chart_centre(),
 			limits: m.cycle_chart_limits(),
 			improvement: m.cycle_signal_improvement(),
-			concern: m.cycle_signal_concern()
+			concern: m.cycle_signal_concern(),
+			goal: effect.goal === null ? undefined : m.spc_goal_value({ value: format(effect.goal) })
 		},
-		(v) => metricValue(v, effect.metric, m.unit_days()),
+		format,
 		(week) => date(week)
 	);
 	const download = url.searchParams.has('download');
