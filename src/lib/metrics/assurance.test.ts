@@ -5,6 +5,12 @@ import { latestSignal, xmr, type Limits } from './spc';
 const limits: Limits = { centre: 10, mrBar: 1, upper: 12.66, lower: 7.34 };
 
 describe('assurance', () => {
+	it('gives no icon when the limits have no width (nothing to judge how often it is met)', () => {
+		const flat: Limits = { centre: 2, mrBar: 0, upper: 2, lower: 2 };
+		expect(assurance(flat, 2, 'lower')).toBeNull();
+		expect(assurance(flat, 1, 'lower')).toBeNull();
+	});
+
 	it('passes when the target lies beyond the limits on the good side', () => {
 		// a lead time (lower is better) whose upper limit is under the 14-day norm: always met
 		expect(assurance(limits, 14, 'lower')).toBe('pass');

@@ -35,7 +35,8 @@ export function variation(
  * The assurance icon: where the target lies against the natural process limits. A target
  * beyond the limits on the good side is met every week (pass), beyond them on the bad side
  * never (fail); on or between the limits the process will sometimes meet it and sometimes
- * not (hit and miss). Null without limits or without a target (no icon then).
+ * not (hit and miss). Null without limits, with limits of no width or without a target (no
+ * icon then).
  */
 export function assurance(
 	limits: Limits | null,
@@ -43,6 +44,8 @@ export function assurance(
 	better: Better
 ): AssuranceKind | null {
 	if (!limits || target === null || target === undefined || !Number.isFinite(target)) return null;
+	// limits of no width (a baseline without any variation) cannot say how often it is met
+	if (limits.upper - limits.lower <= 0) return null;
 	if (target > limits.upper) return better === 'lower' ? 'pass' : 'fail';
 	if (target < limits.lower) return better === 'higher' ? 'pass' : 'fail';
 	return 'hit_and_miss';

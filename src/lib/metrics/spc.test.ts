@@ -113,6 +113,19 @@ describe('screening moving ranges (one freak week does not widen the limits)', (
 		expect(limits).toMatchObject({ centre: 5, mrBar: 0, upper: 5, lower: 5, screened: 0 });
 	});
 
+	it('screens nothing when screening would leave only ranges of 0 (a flat whole-number series with one jump)', () => {
+		// a weekly p85 in working days: 2 every week but one week of 3 (index 6)
+		// ranges: ten of 0 and two of 1 → mean 1/6; 3.267 / 6 ≈ 0.54 < 1, so screening would drop
+		// both and leave limits of no width (every week of 2 a signal below the centre of 2.077)
+		const values = [2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2];
+		const result = xmr(values, { baseline: [0, values.length], better: 'lower' });
+		expect(result.limits?.screened).toBe(0);
+		expect(result.limits?.mrBar).toBeCloseTo(1 / 6, 10);
+		expect(result.limits?.upper).toBeCloseTo(2 + 1 / 13 + 2.66 / 6, 10);
+		// only the week of 3 stands out; the weeks of 2 are common cause
+		expect(result.signals.flatMap((s) => s.points)).toEqual([6]);
+	});
+
 	it('keeps a range just below 3.267 × the mean', () => {
 		// ranges 1, 1, 1, 1, 1, 1, 1, 1, 1, 4: mean 1.3, 3.267 × 1.3 ≈ 4.25 > 4 → kept
 		const values = [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 5];

@@ -116,8 +116,12 @@ function limitsOf(baseline: readonly Pt[]): Limits | null {
 	const ranges = baseline.slice(1).map((p, i) => Math.abs(p.value - baseline[i].value));
 	const all = mean(ranges);
 	// screened as NHSRplotthedots does: keep a range strictly below 3.267 × the mean of all;
-	// with all ranges 0 nothing is screened (0 < 0 is false, so compare only when all > 0)
-	const kept = all > 0 ? ranges.filter((r) => r < SCREEN * all) : ranges;
+	// with all ranges 0 nothing is screened (0 < 0 is false, so compare only when all > 0).
+	// When screening would leave only ranges of 0 — a whole-number series that is flat but for a
+	// jump or two, such as a weekly p85 in working days — nothing is screened either: limits of no
+	// width would make every other week a signal and any target "never met".
+	const screenedRanges = all > 0 ? ranges.filter((r) => r < SCREEN * all) : ranges;
+	const kept = screenedRanges.some((r) => r > 0) ? screenedRanges : ranges;
 	const mrBar = mean(kept);
 	return {
 		centre,
