@@ -8,7 +8,7 @@ import { guardDriverErrors } from './db/driver-guard';
 import { setLogLevel } from './log';
 import { seedDemo } from './demo';
 import { startMail } from './mail';
-import { discardUnfinished, removeAbandonedSpills } from './import';
+import { discardUnfinished } from './import';
 
 let state: { config: Config; sessionSecret: string; pseudonymSecret: string } | undefined;
 
@@ -72,8 +72,6 @@ export async function openConfigured(env: Record<string, string | undefined> = p
 		db.kind === 'pglite' ? '0 seconds' : '15 minutes'
 	);
 	if (discarded) console.error(`Koers: removed ${discarded} unfinished import(s)`);
-	const spills = await removeAbandonedSpills();
-	if (spills) console.error(`Koers: removed ${spills} temporary folder(s) of stopped imports`);
 	return { config, db, sessionSecret, pseudonymSecret };
 }
 

@@ -21,7 +21,6 @@ import { readXes } from './xes';
 export * from './types';
 export { parseMapArg } from './mapping';
 export { pseudonymiser } from './pseudonym';
-export { removeAbandonedSpills } from './spill';
 export type { CaseRecord, EventRecord } from './records';
 
 const MAX_ERRORS = 100;

@@ -1,13 +1,4 @@
-import {
-	mkdtemp,
-	open,
-	readdir,
-	readFile,
-	rm,
-	stat,
-	writeFile,
-	type FileHandle
-} from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,10 +10,6 @@ import { join } from 'node:path';
  */
 
 const BUCKETS = 512;
-const PREFIX = 'koers-import-';
-const OWNER = 'pid';
-/** A folder without an owner file (or whose owner cannot be read) is left alone this long. */
-const UNOWNED_MS = 60 * 60_000;
 const BUFFERED = 256;
 
 /** FNV-1a over the UTF-16 code units: fast, and the same bucket for the same id. */
@@ -43,11 +30,8 @@ export class Spill {
 
 	private constructor(private dir: string) {}
 
-	static async create(parent = tmpdir()) {
-		const dir = await mkdtemp(join(parent, PREFIX));
-		// whose folder it is, so that a later start-up can tell a killed import's from a live one
-		await writeFile(join(dir, OWNER), String(process.pid));
-		return new Spill(dir);
+	static async create() {
+		return new Spill(await mkdtemp(join(tmpdir(), 'koers-import-')));
 	}
 
 	#path(b: number) {
@@ -99,39 +83,4 @@ export class Spill {
 		await Promise.all(this.#files.map((f) => f?.close().catch(() => {})));
 		await rm(this.dir, { recursive: true, force: true });
 	}
-}
-
-const alive = (pid: number) => {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (e) {
-		// EPERM: it exists but belongs to someone else
-		return (e as NodeJS.ErrnoException).code === 'EPERM';
-	}
-};
-
-/**
- * At start-up: removes the spill folders of imports whose process is gone (killed, or the
- * machine restarted), and folders without an owner that are older than an hour. A folder of
- * an import running in another process on this machine is kept. Returns how many went.
- */
-export async function removeAbandonedSpills(parent = tmpdir(), now = Date.now()): Promise<number> {
-	const names = (await readdir(parent).catch(() => [] as string[])).filter((n) =>
-		n.startsWith(PREFIX)
-	);
-	let removed = 0;
-	for (const name of names) {
-		const dir = join(parent, name);
-		const owner = Number((await readFile(join(dir, OWNER), 'utf8').catch(() => '')).trim());
-		const abandoned =
-			Number.isInteger(owner) && owner > 0
-				? owner !== process.pid && !alive(owner)
-				: now - ((await stat(dir).catch(() => null))?.mtimeMs ?? now) > UNOWNED_MS;
-		if (abandoned) {
-			await rm(dir, { recursive: true, force: true });
-			removed++;
-		}
-	}
-	return removed;
 }
