@@ -21,6 +21,7 @@ import { readXes } from './xes';
 export * from './types';
 export { parseMapArg } from './mapping';
 export { pseudonymiser } from './pseudonym';
+export { removeLeftoverSpills } from './spill';
 export type { CaseRecord, EventRecord } from './records';
 
 const MAX_ERRORS = 100;

@@ -1,4 +1,4 @@
-import { mkdtemp, open, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,6 +22,52 @@ function bucketOf(key: string): number {
 	return (h >>> 0) % BUCKETS;
 }
 
+const PREFIX = 'koers-import-';
+const SPILL_DIR = /^koers-import-(?:(\d+)-)?/;
+/** A folder of the format before the process id was in its name: left when younger than this. */
+const UNNAMED_IDLE_MS = 24 * 60 * 60 * 1000;
+
+function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (e) {
+		// EPERM: the process exists but belongs to someone else.
+		return (e as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/**
+ * Removes the spill folders that killed imports left in `dir` (the system's temp folder) and
+ * returns their names. A folder names the process that made it; one whose process is still
+ * alive (an import running in another process on this machine) is left alone. Run at start-up.
+ * Folders of the older format, without a process id, go only after a day without a change.
+ */
+export async function removeLeftoverSpills(dir = tmpdir()): Promise<string[]> {
+	let names: string[];
+	try {
+		names = await readdir(dir);
+	} catch {
+		return [];
+	}
+	const removed: string[] = [];
+	for (const name of names) {
+		const m = SPILL_DIR.exec(name);
+		if (!m) continue;
+		const path = join(dir, name);
+		if (m[1]) {
+			const pid = Number(m[1]);
+			if (pid !== process.pid && alive(pid)) continue;
+		} else {
+			const info = await stat(path).catch(() => null);
+			if (!info?.isDirectory() || Date.now() - info.mtimeMs < UNNAMED_IDLE_MS) continue;
+		}
+		await rm(path, { recursive: true, force: true }).catch(() => {});
+		removed.push(name);
+	}
+	return removed;
+}
+
 export class Spill {
 	#pending: string[][] = Array.from({ length: BUCKETS }, () => []);
 	#files: (FileHandle | null)[] = new Array(BUCKETS).fill(null);
@@ -30,8 +76,9 @@ export class Spill {
 
 	private constructor(private dir: string) {}
 
-	static async create() {
-		return new Spill(await mkdtemp(join(tmpdir(), 'koers-import-')));
+	/** A spill in a new folder `koers-import-<pid>-…` of `dir` (the system's temp folder). */
+	static async create(dir = tmpdir()) {
+		return new Spill(await mkdtemp(join(dir, `${PREFIX}${process.pid}-`)));
 	}
 
 	#path(b: number) {
