@@ -141,7 +141,7 @@ export async function importStream(
 			const result = toRecord(row, ctx);
 			if (result.ok) {
 				if (options.skipInvalid || summary.errorCount === 0)
-					await spill.add(result.record.externalId, recordLine(shape, result.record));
+					spill.add(result.record.externalId, recordLine(shape, result.record));
 			} else {
 				summary.rowsSkipped++;
 				summary.errorCount += result.problems.length;
