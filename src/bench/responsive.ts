@@ -77,6 +77,8 @@ try {
 
 	const times: Record<string, number[]> = { 'team page': [], 'journey map': [] };
 	let running = true;
+	let importing = true;
+	const after: Record<string, number[]> = { 'team page': [], 'journey map': [] };
 	const visitor = async () => {
 		while (running)
 			for (const [name, load] of Object.entries(pages)) {
@@ -86,7 +88,9 @@ try {
 				const t = now();
 				await new Promise((r) => setImmediate(r));
 				await load();
-				times[name].push(now() - t);
+				// A page that was still loading when the import ended: the first one over the new
+				// data (its figures computed afresh), reported apart.
+				(importing ? times[name] : after[name]).push(now() - t);
 			}
 	};
 	// Idle: the demo alone, for a few seconds.
@@ -112,6 +116,7 @@ try {
 		}
 	});
 	const importSeconds = (now() - t0) / 1000;
+	importing = false;
 	running = false;
 	await during;
 	await db.close();
@@ -122,13 +127,15 @@ try {
 			`${importSeconds.toFixed(1)} s (${Math.round(result.eventsAdded / importSeconds).toLocaleString('en')} events/s, ` +
 			`steps of ≥ ${STEP_ROWS.toLocaleString('en')} rows)\n`
 	);
-	console.log('| page | idle p50 / p95 | during the import: n, p50 / p95 / max | p95 ≤ 1 s |');
-	console.log('|---|---|---|---|');
+	console.log(
+		'| page | idle p50 / p95 | during the import: n, p50 / p95 / max | p95 ≤ 1 s | the load that ended after it |'
+	);
+	console.log('|---|---|---|---|---|');
 	for (const name of Object.keys(pages)) {
 		const i = idleStats[name];
 		const d = stats(times[name]);
 		console.log(
-			`| ${name} | ${fmt(i.p50)} / ${fmt(i.p95)} | ${d.n}: ${fmt(d.p50)} / ${fmt(d.p95)} / ${fmt(d.max)} | ${d.p95 <= TARGET_MS ? 'yes' : 'no'} |`
+			`| ${name} | ${fmt(i.p50)} / ${fmt(i.p95)} | ${d.n}: ${fmt(d.p50)} / ${fmt(d.p95)} / ${fmt(d.max)} | ${d.p95 <= TARGET_MS ? 'yes' : 'no'} | ${after[name].map(fmt).join(', ') || '–'} |`
 		);
 	}
 } finally {
