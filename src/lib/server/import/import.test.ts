@@ -121,6 +121,40 @@ forEachDriver('importStream with real files', (t) => {
 		org = await newOrg(t().db, 'imp');
 	});
 
+	it('lets waiting requests in between its steps (a page is not held until the import ends)', async () => {
+		const target = await newOrg(t().db, 'yield');
+		const rows = 3 * STEP_ROWS;
+		const csv =
+			'case,activity,timestamp\n' +
+			Array.from(
+				{ length: rows },
+				(_, i) =>
+					`Y${Math.floor(i / 3)},a${i % 3},${new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()}`
+			).join('\n');
+		let transactions = 0;
+		// a request waiting for the event loop: which transactions had ended when it got a turn
+		const turns = new Set<number>();
+		let going = true;
+		const tick = () => {
+			turns.add(transactions);
+			if (going) setImmediate(tick);
+		};
+		const summary = await importStream(
+			async (fn) => {
+				const result = await t().db.asService(fn);
+				transactions++;
+				if (transactions === 2) setImmediate(tick); // the batch is open; the steps follow
+				return result;
+			},
+			Readable.from([Buffer.from(csv)]),
+			options(target, { source: 'yield' })
+		);
+		going = false;
+		expect(summary).toMatchObject({ eventsAdded: rows });
+		// a turn after each step, before the next one and the last one (3 steps: transactions 3..5)
+		for (let n = 3; n < transactions; n++) expect(turns.has(n)).toBe(true);
+	});
+
 	it('loads a large file in steps that no user sees until the last one makes it visible', async () => {
 		const target = await newOrg(t().db, 'steps');
 		const rows = 3 * STEP_ROWS;

@@ -220,6 +220,10 @@ async function loadInSteps(
 			events += added.events;
 			done += part.rows;
 			o.onStep(done);
+			// PGlite answers inside the microtask queue and the spill reads synchronously: without
+			// a macrotask turn here the steps follow each other back to back and a page request
+			// (timers, sockets) waits for the whole import.
+			await new Promise((r) => setImmediate(r));
 		}
 		return await step(async (tx) => {
 			if (cases + events === 0) {
