@@ -8,7 +8,7 @@ import { guardDriverErrors } from './db/driver-guard';
 import { setLogLevel } from './log';
 import { seedDemo } from './demo';
 import { startMail } from './mail';
-import { discardUnfinished } from './import';
+import { discardUnfinished, removeLeftoverSpills } from './import';
 
 let state: { config: Config; sessionSecret: string; pseudonymSecret: string } | undefined;
 
@@ -72,6 +72,9 @@ export async function openConfigured(env: Record<string, string | undefined> = p
 		db.kind === 'pglite' ? '0 seconds' : '15 minutes'
 	);
 	if (discarded) console.error(`Koers: removed ${discarded} unfinished import(s)`);
+	// Their rows spilled to the temp folder on the way (spill.ts): remove what a killed import left.
+	const spills = await removeLeftoverSpills();
+	if (spills.length) console.error(`Koers: removed ${spills.length} leftover import folder(s)`);
 	return { config, db, sessionSecret, pseudonymSecret };
 }
 

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -20,6 +20,7 @@ import {
 	discardUnfinished,
 	importStream,
 	InputError,
+	removeLeftoverSpills,
 	STEP_ROWS,
 	type ImportOptions,
 	type RawRow,
@@ -118,6 +119,40 @@ forEachDriver('importStream with real files', (t) => {
 
 	beforeAll(async () => {
 		org = await newOrg(t().db, 'imp');
+	});
+
+	it('lets waiting requests in between its steps (a page is not held until the import ends)', async () => {
+		const target = await newOrg(t().db, 'yield');
+		const rows = 3 * STEP_ROWS;
+		const csv =
+			'case,activity,timestamp\n' +
+			Array.from(
+				{ length: rows },
+				(_, i) =>
+					`Y${Math.floor(i / 3)},a${i % 3},${new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()}`
+			).join('\n');
+		let transactions = 0;
+		// a request waiting for the event loop: which transactions had ended when it got a turn
+		const turns = new Set<number>();
+		let going = true;
+		const tick = () => {
+			turns.add(transactions);
+			if (going) setImmediate(tick);
+		};
+		const summary = await importStream(
+			async (fn) => {
+				const result = await t().db.asService(fn);
+				transactions++;
+				if (transactions === 2) setImmediate(tick); // the batch is open; the steps follow
+				return result;
+			},
+			Readable.from([Buffer.from(csv)]),
+			options(target, { source: 'yield' })
+		);
+		going = false;
+		expect(summary).toMatchObject({ eventsAdded: rows });
+		// a turn after each step, before the next one and the last one (3 steps: transactions 3..5)
+		for (let n = 3; n < transactions; n++) expect(turns.has(n)).toBe(true);
 	});
 
 	it('loads a large file in steps that no user sees until the last one makes it visible', async () => {
@@ -637,11 +672,12 @@ describe('an import killed part-way leaves nothing behind [postgres]', () => {
 		dir = await mkdtemp(path.join(tmpdir(), 'koers-interrupt-'));
 		bigFile = path.join(dir, 'big.csv');
 		const out = createWriteStream(bigFile);
-		out.write('case,activity,timestamp,department\n');
+		out.write('case,activity,timestamp,department,category\n');
 		const base = Date.UTC(2024, 0, 1);
 		for (let i = 0; i < ROWS; i++) {
 			const at = new Date(base + i * 60_000).toISOString();
-			out.write(`C${Math.floor(i / 3)},step ${i % 3},${at},dept ${i % 4}\n`);
+			// Categories new to the organisation, but for one that a cycle uses by then.
+			out.write(`C${Math.floor(i / 3)},step ${i % 3},${at},dept ${i % 4},killed ${i % 3}\n`);
 		}
 		await new Promise((resolve) => out.end(resolve));
 	});
@@ -676,6 +712,7 @@ describe('an import killed part-way leaves nothing behind [postgres]', () => {
 			/** Resolves when the child has read every row (then it merges into the real tables). */
 			allRead: Promise.race([allRead, exited]),
 			exited,
+			pid: child.pid!,
 			kill: () => child.kill('SIGKILL'),
 			out: () => out,
 			lastProgress: () => lastProgress
@@ -712,6 +749,16 @@ describe('an import killed part-way leaves nothing behind [postgres]', () => {
 				expect(steps()).toBeGreaterThanOrEqual(3);
 				expect(child.lastProgress()).toBe(ROWS);
 				expect(child.out()).not.toContain('done');
+				// An admin scopes a cycle to a category the import created while it was loading.
+				await test.db.asService((tx) =>
+					tx.query(
+						`with t as (insert into team (org_id, name) values ($1, 'killed') returning id)
+						 insert into improvement_cycle (org_id, team_id, title, scope_category_id)
+						 select $1, t.id, 'killed', c.id from t, category c
+						  where c.org_id = $1 and c.name = 'killed 2'`,
+						[org.id]
+					)
+				);
 				// The server ends the dead client's transaction when it notices the closed connection
 				// (after the running statement); end it now, as it would, rather than wait. (Our own
 				// pool's connections are idle.)
@@ -739,6 +786,20 @@ describe('an import killed part-way leaves nothing behind [postgres]', () => {
 				expect(await discardUnfinished((fn) => test.db.asService(fn), '0 seconds')).toBe(1);
 				expect(await counts(test.db, org.id)).toEqual({ reports: 6, events: 42, batches: 1 });
 				expect((await generated())[0].n).toBe(0);
+				// The categories it created went with it, but for the one a cycle uses.
+				const names = await test.db.asService((tx) =>
+					tx.query<{ name: string }>(
+						`select name from category where org_id = $1 and name like 'killed %' order by name`,
+						[org.id]
+					)
+				);
+				expect(names.map((n) => n.name)).toEqual(['killed 2']);
+				// Its spill folder in the temp folder is removed at start-up too.
+				const spilled = async () =>
+					(await readdir(tmpdir())).filter((n) => n.startsWith(`koers-import-${child.pid}-`));
+				expect(await spilled()).toHaveLength(1);
+				await removeLeftoverSpills();
+				expect(await spilled()).toEqual([]);
 			} finally {
 				await test.close();
 			}

@@ -21,6 +21,7 @@ import { readXes } from './xes';
 export * from './types';
 export { parseMapArg } from './mapping';
 export { pseudonymiser } from './pseudonym';
+export { removeLeftoverSpills } from './spill';
 export type { CaseRecord, EventRecord } from './records';
 
 const MAX_ERRORS = 100;
@@ -140,7 +141,7 @@ export async function importStream(
 			const result = toRecord(row, ctx);
 			if (result.ok) {
 				if (options.skipInvalid || summary.errorCount === 0)
-					await spill.add(result.record.externalId, recordLine(shape, result.record));
+					spill.add(result.record.externalId, recordLine(shape, result.record));
 			} else {
 				summary.rowsSkipped++;
 				summary.errorCount += result.problems.length;
@@ -219,6 +220,10 @@ async function loadInSteps(
 			events += added.events;
 			done += part.rows;
 			o.onStep(done);
+			// PGlite answers inside the microtask queue and the spill reads synchronously: without
+			// a macrotask turn here the steps follow each other back to back and a page request
+			// (timers, sockets) waits for the whole import.
+			await new Promise((r) => setImmediate(r));
 		}
 		return await step(async (tx) => {
 			if (cases + events === 0) {

@@ -95,12 +95,21 @@ export async function stageCsv(tx: Queryable, shape: 'case' | 'event', csv: stri
 }
 
 /**
- * Removes what an unfinished import in steps loaded (its reports and events; the batch row is
- * the caller's), as the caller: the foreign keys would only unlink them and make them visible.
+ * Removes what an unfinished import in steps loaded (its reports and events, and the categories
+ * it created that no other row uses; the batch row is the caller's), as the caller: the foreign
+ * keys would only unlink them and make them visible. The same as private.discard_batches.
  */
 export async function discard(tx: Queryable, batchId: string) {
 	await tx.query('delete from report_event where batch_id = $1', [batchId]);
 	await tx.query('delete from report where batch_id = $1', [batchId]);
+	await tx.query(
+		`delete from category c
+		  where c.batch_id = $1 and c.journey_id is null
+		    and not exists (select 1 from report r where r.category_id = c.id)
+		    and not exists (select 1 from touchpoint_category t where t.category_id = c.id)
+		    and not exists (select 1 from improvement_cycle i where i.scope_category_id = c.id)`,
+		[batchId]
+	);
 }
 
 export class Stager {
@@ -159,10 +168,10 @@ export async function merge(
 ): Promise<{ cases: number; events: number }> {
 	const stage = shape === 'event' ? 'koers_stage_event' : 'koers_stage_case';
 	await tx.query(
-		`insert into category (org_id, name)
-		 select distinct $1::uuid, category from ${stage} where category is not null
+		`insert into category (org_id, name, batch_id)
+		 select distinct $1::uuid, category, $2::uuid from ${stage} where category is not null
 		 on conflict (org_id, name) do nothing`,
-		[orgId]
+		[orgId, batchId]
 	);
 	// One report per external id: case rows as given (the first row wins); event logs take
 	// the case attributes of the case's first event and its first and last event times.
