@@ -130,6 +130,14 @@ forEachDriver('silence time', (t) => {
 			{ week: '2026-04-20', cases: 1, medianHours: 72, p85Hours: 72, overNorm: 0 },
 			{ week: '2026-04-27', cases: 1, medianHours: 215, p85Hours: 215, overNorm: 1 }
 		]);
+		// a period that starts after case 1 was received: its whole silence still counts, the
+		// contact before the period's start included (only the cases resolved in it are computed)
+		const late = await t().db.asUser(a.coach.claims, (tx) =>
+			silenceWeekly(tx, { from: '2026-04-27T00:00:00+02:00' })
+		);
+		expect(late).toEqual([
+			{ week: '2026-04-27', cases: 1, medianHours: 215, p85Hours: 215, overNorm: 1 }
+		]);
 	});
 
 	it('lists variants with share, median lead time and handoffs', async () => {
