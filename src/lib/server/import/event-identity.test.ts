@@ -98,6 +98,30 @@ forEachDriver('event identity: every row kept, nothing twice', (t) => {
 			expect(await eventCount()).toBe(6);
 			expect((await figures()).handoffs).toBe(2);
 		});
+
+		it('a later file with new events of a case moves its first and last times, beside a new case', async () => {
+			const later = [
+				'case,activity,timestamp,department',
+				'C,Call,2025-03-01T08:00:00Z,X',
+				'C,Close,2025-03-09T17:00:00Z,Y',
+				'E,Call,2025-03-02T08:00:00Z,X'
+			].join('\n');
+			const result = await importStream(
+				(fn) => t().db.asService(fn),
+				Readable.from([Buffer.from(later)]),
+				{ orgId: org.id, via: 'cli', source: 'log', mapping: MAPPING, pseudonymSecret: SECRET }
+			);
+			expect(result).toMatchObject({ casesAdded: 1, eventsAdded: 3 });
+			const [c] = await t().db.asService((tx) =>
+				tx.query<{ received: Date; resolved: Date }>(
+					`select received_at as received, resolved_at as resolved from report
+					  where org_id = $1 and source = 'log' and external_id = 'C'`,
+					[org.id]
+				)
+			);
+			expect(c.received.toISOString()).toBe('2025-03-01T08:00:00.000Z');
+			expect(c.resolved.toISOString()).toBe('2025-03-09T17:00:00.000Z');
+		});
 	});
 
 	describe('API batches', () => {

@@ -187,7 +187,7 @@ export async function merge(
 			   window w as (partition by external_id order by occurred_at, line
 			                rows between unbounded preceding and unbounded following)
 			    order by external_id, occurred_at, line`;
-	const [cases] = await tx.query<{ n: number }>(
+	const [cases] = await tx.query<{ n: number; staged: number }>(
 		`with added as (
 		   insert into report (org_id, source, external_id, category_id, channel, customer_key,
 		                       location_key, received_at, resolved_at, status, department,
@@ -199,7 +199,8 @@ export async function merge(
 		     left join category c on c.org_id = $1 and c.name = s.category
 		   on conflict (org_id, source, external_id) do nothing
 		   returning 1)
-		 select count(*) as n from added`,
+		 select (select count(*) from added) as n,
+		        (select count(distinct external_id) from ${stage}) as staged`,
 		[orgId, source, batchId]
 	);
 	if (shape === 'case') return { cases: cases.n, events: 0 };
@@ -221,8 +222,9 @@ export async function merge(
 		 select count(*) as n from added`,
 		[orgId, source, batchId]
 	);
-	// Events added to cases that existed before move their first/last times.
-	if (events.n > 0) {
+	// Events added to cases that existed before move their first/last times. When every staged
+	// case was added just now there are none (a case is in one step only): skip the join.
+	if (events.n > 0 && cases.n < cases.staged) {
 		await tx.query(
 			`update report r set received_at = least(r.received_at, t.first),
 			                     resolved_at = case when r.resolved_at is not null
