@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { saneDate } from './fields';
+import { commaDecimal, saneDate } from './fields';
 
 export const AGREEMENT_UNITS = ['hours', 'working_days'] as const;
 export type AgreementUnit = (typeof AGREEMENT_UNITS)[number];
@@ -10,7 +10,7 @@ export const agreementSchema = z
 		from: z.uuid({ error: 'department_unknown' }),
 		to: z.uuid({ error: 'department_unknown' }),
 		limit: z.preprocess(
-			(v) => (typeof v === 'string' ? v.trim().replace(',', '.') : v),
+			commaDecimal,
 			z.coerce
 				.number({ error: 'number' })
 				.refine((n) => Number.isFinite(n), { error: 'number', abort: true })

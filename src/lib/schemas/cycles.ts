@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { METRICS, UNIT } from '$lib/metrics/series';
-import { isSaneDay, plainText, requiredText, saneDate } from './fields';
+import { commaDecimal, isSaneDay, plainText, requiredText, saneDate } from './fields';
 
 /**
  * Improvement cycles: the forms of the board and the cycle page. Error messages are message keys;
@@ -60,7 +60,7 @@ const scopeId = z.preprocess(emptyToNull, z.uuid({ error: 'cycle_scope_unknown' 
 
 /** A money amount in euros, with a Dutch decimal comma or a point; empty means unknown. */
 const optionalAmount = z.preprocess(
-	(v) => (v === '' || v === undefined ? null : typeof v === 'string' ? v.replace(',', '.') : v),
+	(v) => (v === '' || v === undefined ? null : commaDecimal(v)),
 	z.coerce
 		.number({ error: 'number' })
 		.min(0, { error: 'out_of_range' })
@@ -78,7 +78,7 @@ const optionalGoal = z.preprocess(
 		v === '' || v === undefined || v === null
 			? null
 			: typeof v === 'string'
-				? v.trim().replace(/\s*%$/, '').replace(',', '.') || null
+				? commaDecimal(v.trim().replace(/\s*%$/, '')) || null
 				: v,
 	z.coerce
 		.number({ error: 'number' })

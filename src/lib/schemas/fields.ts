@@ -39,6 +39,10 @@ export const email = z
 	.max(254, { error: 'too_long' })
 	.pipe(z.email({ error: 'email' }));
 
+/** A number as typed in a Dutch form: "2,5" as well as "2.5", spaces around it ignored. */
+export const commaDecimal = (v: unknown) =>
+	typeof v === 'string' ? v.trim().replace(',', '.') : v;
+
 export const PASSWORD_MIN = 10;
 export const newPassword = z
 	.string({ error: 'required' })

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NORM_UNITS } from './case-data';
-import { optionalId, plainText, requiredText } from './fields';
+import { commaDecimal, optionalId, plainText, requiredText } from './fields';
 
 /**
  * Journeys as service blueprints: the journey, its stages (columns) and touchpoints (cards).
@@ -45,7 +45,7 @@ export type StageInput = z.infer<typeof stageSchema>;
 
 /** "2", "2.5" and the Dutch "2,5". */
 const decimal = z.preprocess(
-	(v) => (empty(v) ? null : typeof v === 'string' ? v.trim().replace(',', '.') : v),
+	(v) => (empty(v) ? null : commaDecimal(v)),
 	z.coerce
 		.number({ error: 'number' })
 		.refine((n) => Number.isFinite(n), { error: 'number' })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalId, plainText, requiredText, saneDate } from './fields';
+import { commaDecimal, optionalId, plainText, requiredText, saneDate } from './fields';
 
 export const TEAM_ROLES = ['member', 'lead', 'expert'] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
@@ -82,7 +82,7 @@ export const mandateSchema = z.object({
 	decisionRights: lines(50, 500).refine((l) => l.length > 0, { error: 'required' }),
 	boundaries: lines(50, 500),
 	budgetLimit: z.preprocess(
-		(v) => (v === '' || v === undefined ? null : typeof v === 'string' ? v.replace(',', '.') : v),
+		(v) => (v === '' || v === undefined ? null : commaDecimal(v)),
 		z.coerce
 			.number({ error: 'number' })
 			.min(0, { error: 'out_of_range' })
