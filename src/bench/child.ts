@@ -66,18 +66,37 @@ export interface FiguresResult {
 export interface Phases {
 	/** Reading, parsing, checking and staging rows in Node (the import's time minus the rest). */
 	node: number;
+	/** Of `node`: reading, parsing and checking the file into the spill, before any step. */
+	read: number;
 	/** COPY into the staging table. */
 	copy: number;
-	/** The merge: new reports, new events (with the triggers they fire), other statements. */
+	/** The merge: new reports, new events (with the triggers they fire, if any). */
 	reports: number;
 	events: number;
+	/** New categories; moving existing cases' first/last times. */
+	categories: number;
+	update: number;
+	/** private.refresh_case_facts (the importer's contract with the fact triggers). */
+	refresh: number;
+	/** Committing the steps (a transaction's time minus its statements' time). */
+	commit: number;
+	/** Every other statement (batch row, settings, staging tables). */
 	other: number;
+	/** How many times refresh_case_facts ran. */
+	refreshes: number;
+}
+
+/** Memory (MiB) at its highest during reading the file and during loading the steps. */
+export interface MemoryPhases {
+	read: { rss: number; heapUsed: number; external: number };
+	load: { rss: number; heapUsed: number; external: number };
 }
 
 export interface JobResult {
 	imports?: ImportResult[];
 	/** Of all imports of the job together. */
 	phases?: Phases;
+	memory?: MemoryPhases;
 	/** Peak resident memory (MiB) of this process at the end of the import(s) or the COPY. */
 	peakMiB: number;
 	figures?: FiguresResult;
@@ -97,8 +116,13 @@ function timed(tx: Queryable, phases: Phases): Queryable {
 				return await tx.query<T>(text, params);
 			} finally {
 				const seconds = now() - start;
-				if (/insert into report_event\b/.test(text)) phases.events += seconds;
+				if (/refresh_case_facts/.test(text)) {
+					phases.refresh += seconds;
+					phases.refreshes++;
+				} else if (/insert into report_event\b/.test(text)) phases.events += seconds;
 				else if (/insert into report\b/.test(text)) phases.reports += seconds;
+				else if (/insert into category\b/.test(text)) phases.categories += seconds;
+				else if (/update report r set received_at/.test(text)) phases.update += seconds;
 				else phases.other += seconds;
 			}
 		},
@@ -115,6 +139,14 @@ function timed(tx: Queryable, phases: Phases): Queryable {
 	};
 }
 const peakMiB = () => process.resourceUsage().maxRSS / 1024;
+
+const MiB = 1024 * 1024;
+function sample(into: MemoryPhases['read']) {
+	const m = process.memoryUsage();
+	into.rss = Math.max(into.rss, m.rss / MiB);
+	into.heapUsed = Math.max(into.heapUsed, m.heapUsed / MiB);
+	into.external = Math.max(into.external, (m.external + m.arrayBuffers) / MiB);
+}
 
 async function openDb(target: Target): Promise<Db> {
 	return target.db === 'postgres'
@@ -143,12 +175,61 @@ async function runImport(job: Extract<Job, { kind: 'import' }>): Promise<JobResu
 		);
 		const setupSeconds = now() - t0;
 		const imports: ImportResult[] = [];
-		const phases: Phases = { node: 0, copy: 0, reports: 0, events: 0, other: 0 };
+		const phases: Phases = {
+			node: 0,
+			read: 0,
+			copy: 0,
+			reports: 0,
+			events: 0,
+			categories: 0,
+			update: 0,
+			refresh: 0,
+			commit: 0,
+			other: 0,
+			refreshes: 0
+		};
+		const memory: MemoryPhases = {
+			read: { rss: 0, heapUsed: 0, external: 0 },
+			load: { rss: 0, heapUsed: 0, external: 0 }
+		};
 		let importSeconds = 0;
 		for (const f of job.files) {
 			const start = now();
-			const run = <T>(fn: (tx: Queryable) => Promise<T>) =>
-				db.asService((tx) => fn(timed(tx, phases)));
+			// importStream's first transaction reads the organisation, then it reads the whole file
+			// (into the spill), and its second transaction opens the batch: between them is `read`
+			let runs = 0;
+			let readFrom = start;
+			let loading = false;
+			// the time of each transaction outside its statements: BEGIN, COMMIT, the driver
+			const run = async <T>(fn: (tx: Queryable) => Promise<T>) => {
+				if (++runs === 2) {
+					loading = true;
+					phases.read += now() - readFrom;
+				}
+				const before =
+					phases.copy +
+					phases.reports +
+					phases.events +
+					phases.categories +
+					phases.update +
+					phases.refresh +
+					phases.other;
+				const t = now();
+				const result = await db.asService((tx) => fn(timed(tx, phases)));
+				const inside =
+					phases.copy +
+					phases.reports +
+					phases.events +
+					phases.categories +
+					phases.update +
+					phases.refresh +
+					phases.other -
+					before;
+				phases.commit += now() - t - inside;
+				if (runs === 1) readFrom = now();
+				else sample(memory.load);
+				return result;
+			};
 			const result = await importStream(run, createReadStream(f.file), {
 				orgId,
 				fileName: f.file.split('/').pop(),
@@ -157,7 +238,8 @@ async function runImport(job: Extract<Job, { kind: 'import' }>): Promise<JobResu
 				timezone: f.timezone,
 				dayFirst: f.dayFirst,
 				via: 'cli',
-				pseudonymSecret: 'benchmark-secret-benchmark-secret'
+				pseudonymSecret: 'benchmark-secret-benchmark-secret',
+				onProgress: () => sample(loading ? memory.load : memory.read)
 			});
 			const seconds = now() - start;
 			importSeconds += seconds;
@@ -174,7 +256,16 @@ async function runImport(job: Extract<Job, { kind: 'import' }>): Promise<JobResu
 			});
 		}
 		const peak = peakMiB();
-		phases.node = importSeconds - phases.copy - phases.reports - phases.events - phases.other;
+		phases.node =
+			importSeconds -
+			phases.copy -
+			phases.reports -
+			phases.events -
+			phases.categories -
+			phases.update -
+			phases.refresh -
+			phases.commit -
+			phases.other;
 		let figures: FiguresResult | undefined;
 		if (job.figures) {
 			const filter = { orgId };
@@ -235,7 +326,15 @@ async function runImport(job: Extract<Job, { kind: 'import' }>): Promise<JobResu
 				arrivalsSeconds
 			};
 		}
-		return { imports, phases, peakMiB: peak, figures, serverVersion: version, setupSeconds };
+		return {
+			imports,
+			phases,
+			memory,
+			peakMiB: peak,
+			figures,
+			serverVersion: version,
+			setupSeconds
+		};
 	} finally {
 		await db.close();
 	}

@@ -2,7 +2,7 @@ import { readCsv } from './csv';
 import { detectDayFirst } from './dates';
 import { openInput } from './input';
 import type { Queryable } from '../db';
-import { Stager, discard, merge, recordLine, stageCsv } from './load';
+import { Stager, discard, importing, merge, recordLine, refreshFacts, stageCsv } from './load';
 import { Spill } from './spill';
 import { checkMapping, completeMapping, suggestMapping } from './mapping';
 import { pseudonymiser } from './pseudonym';
@@ -200,9 +200,14 @@ async function loadInSteps(
 			[o.orgId, o.createdBy ?? null, o.via, o.fileName ?? null, o.format, o.shape]
 		)
 	);
+	// Every step names its batch (to see it while it is hidden) and imports under the contract
+	// with the fact triggers (load.ts, importing): the step refreshes its cases' facts itself.
 	const step = <T>(fn: (tx: Queryable) => Promise<T>) =>
 		run(async (tx) => {
-			await tx.query(`select set_config('koers.batch', $1, true)`, [batch.id]);
+			await tx.query(
+				`select set_config('koers.batch', $1, true), set_config('koers.importing', 'on', true)`,
+				[batch.id]
+			);
 			return fn(tx);
 		});
 	let cases = 0;
@@ -213,6 +218,7 @@ async function loadInSteps(
 			const added = await step(async (tx) => {
 				await stageCsv(tx, o.shape, part.csv);
 				const added = await merge(tx, o.shape, o.orgId, o.source, batch.id);
+				await refreshFacts(tx, o.orgId);
 				await tx.query('update import_batch set touched_at = now() where id = $1', [batch.id]);
 				return added;
 			});
@@ -250,6 +256,7 @@ async function loadInSteps(
 		await step(async (tx) => {
 			await discard(tx, batch.id);
 			await tx.query('delete from import_batch where id = $1', [batch.id]);
+			await refreshFacts(tx, o.orgId, true);
 		}).catch(() => {});
 		throw e;
 	}
@@ -310,7 +317,10 @@ async function openBatch(tx: Queryable, o: BatchOptions) {
 			counts: { rowsRead: number; rowsSkipped: number; errors: RowProblem[] }
 		) {
 			await stager.flush();
+			await importing(tx);
 			const added = await merge(tx, o.shape, o.orgId, source, row.id);
+			await refreshFacts(tx, o.orgId);
+			await importing(tx, false);
 			if (added.cases + added.events === 0) {
 				// Nothing new (the same data again): leave no trace.
 				await tx.query('delete from import_batch where id = $1', [row.id]);

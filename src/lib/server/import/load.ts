@@ -135,7 +135,8 @@ export class Stager {
 			) on commit drop;
 			create temp table if not exists koers_stage_event (
 				like koers_stage_case, occurred_at timestamptz, activity text, resource text, lifecycle text
-			) on commit drop;`);
+			) on commit drop;
+			create temp table if not exists koers_touched (id uuid) on commit drop;`);
 		return new Stager(tx, shape);
 	}
 
@@ -156,6 +157,39 @@ export class Stager {
 	copy(csv: string) {
 		return this.tx.copyFrom(this.#table, this.#columns, csv);
 	}
+}
+
+/**
+ * The importer's side of the fact triggers' contract (20261204160000_case_facts.sql): while
+ * `koers.importing` is on in a transaction, the statement triggers on report and report_event
+ * leave public.report_flow and public.case_fact alone, and the importer refreshes them itself,
+ * once, for the cases its merges added or changed (kept in koers_touched). Set it before the
+ * first merge of a transaction; call refreshFacts after the last.
+ */
+export async function importing(tx: Queryable, on = true) {
+	await tx.query(`select set_config('koers.importing', $1, true)`, [on ? 'on' : 'off']);
+}
+
+/**
+ * Recomputes the per-case facts (report_flow, case_fact, the repeat flags of the cases that share
+ * a key with them) of the cases merged since the last call, in one statement; returns how many
+ * cases. Nothing merged: nothing to do. After `discard` pass `all`: the removed cases are gone,
+ * so only a refresh of the whole organisation finds their neighbours by key.
+ */
+export async function refreshFacts(tx: Queryable, orgId: string, all = false): Promise<number> {
+	if (all) {
+		await tx.query('select private.refresh_case_facts($1, null)', [orgId]);
+		return -1;
+	}
+	const [refreshed] = await tx.query<{ n: number }>(
+		`select cardinality(t.ids) as n, private.refresh_case_facts($1, t.ids)
+		   from (select array_agg(id) as ids from koers_touched) t
+		  where t.ids is not null`,
+		[orgId]
+	);
+	if (!refreshed) return 0;
+	await tx.query('truncate koers_touched');
+	return refreshed.n;
 }
 
 /** Merges the staged rows; returns how many reports and events were added. */
@@ -187,20 +221,23 @@ export async function merge(
 			   window w as (partition by external_id order by occurred_at, line
 			                rows between unbounded preceding and unbounded following)
 			    order by external_id, occurred_at, line`;
+	// The cases added (and below: the existing cases that get events) are kept in koers_touched
+	// for refreshFacts. `staged` counts the staged cases from the same rows (one per external id).
 	const [cases] = await tx.query<{ n: number; staged: number }>(
-		`with added as (
+		`with s as (${caseRows}),
+		 added as (
 		   insert into report (org_id, source, external_id, category_id, channel, customer_key,
 		                       location_key, received_at, resolved_at, status, department,
 		                       flagged_duplicate, reopened, batch_id)
 		   select $1::uuid, $2::text, s.external_id, c.id, s.channel, s.customer_key, s.location_key,
 		          s.received_at, s.resolved_at, s.status, s.department,
 		          coalesce(s.flagged_duplicate, false), coalesce(s.reopened, false), $3::uuid
-		     from (${caseRows}) s
+		     from s
 		     left join category c on c.org_id = $1 and c.name = s.category
 		   on conflict (org_id, source, external_id) do nothing
-		   returning 1)
-		 select (select count(*) from added) as n,
-		        (select count(distinct external_id) from ${stage}) as staged`,
+		   returning id),
+		 touched as (insert into koers_touched select id from added)
+		 select (select count(*) from added) as n, (select count(*) from s) as staged`,
 		[orgId, source, batchId]
 	);
 	if (shape === 'case') return { cases: cases.n, events: 0 };
@@ -218,7 +255,11 @@ export async function merge(
 		     from koers_stage_event s
 		     join report r on r.org_id = $1 and r.source = $2 and r.external_id = s.external_id
 		   on conflict (report_id, event_key) do nothing
-		   returning report_id)
+		   returning report_id),
+		 touched as (
+		   insert into koers_touched
+		   select report_id from added where report_id not in (select id from koers_touched)
+		   group by report_id)
 		 select count(*) as n from added`,
 		[orgId, source, batchId]
 	);
