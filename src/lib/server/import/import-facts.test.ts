@@ -168,11 +168,7 @@ forEachDriver('an import refreshes the per-case facts itself', (t) => {
 		const afterFirst = await facts(t().db, twice.id);
 		const second2 = await importStream((fn) => t().db.asService(fn), csv(second), opts(twice));
 		expect(second2).toMatchObject({ casesAdded: 1500, eventsAdded: 3 * 1540 });
-		await importStream(
-			(fn) => t().db.asService(fn),
-			csv([...first, ...second]),
-			opts(once)
-		);
+		await importStream((fn) => t().db.asService(fn), csv([...first, ...second]), opts(once));
 
 		const a = await factsAndRecomputed(t().db, twice.id);
 		const b = await factsAndRecomputed(t().db, once.id);
@@ -193,11 +189,7 @@ forEachDriver('an import refreshes the per-case facts itself', (t) => {
 	it('leaves the facts as they were when an import fails part-way', async () => {
 		const target = await withCategories(t().db, 'facts-fail');
 		const start = Date.UTC(2024, 0, 1);
-		await importStream(
-			(fn) => t().db.asService(fn),
-			csv(eventRows(0, 1000, start)),
-			opts(target)
-		);
+		await importStream((fn) => t().db.asService(fn), csv(eventRows(0, 1000, start)), opts(target));
 		const before = await facts(t().db, target.id);
 		// earlier reports of the same customers and locations, in several steps; the second fails
 		let merges = 0;

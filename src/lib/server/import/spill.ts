@@ -16,7 +16,13 @@ import { join } from 'node:path';
  */
 
 const BUCKETS = 512;
-const BUFFERED = 256;
+/**
+ * Rows a bucket holds before it writes them. Few, so that a row's text dies young: with 256 per
+ * bucket (131,072 rows held) the rows lived long enough to be moved to V8's old generation, whose
+ * garbage is only collected late — the importer's heap grew to 470 MB at 1M events (peak RSS
+ * 630 MB); with 32 it stays near 130 MB (peak RSS 290 MB), and reading is no slower.
+ */
+const BUFFERED = 32;
 
 /** FNV-1a over the UTF-16 code units: fast, and the same bucket for the same id. */
 function bucketOf(key: string): number {
