@@ -186,6 +186,44 @@ forEachDriver('an import refreshes the per-case facts itself', (t) => {
 		expect(changed.length).toBeGreaterThan(flagsChanged.length);
 	});
 
+	it('refreshes a case whose times a later file moves without adding its events', async () => {
+		const target = await withCategories(t().db, 'facts-move');
+		const head = 'case,activity,timestamp,department,received';
+		// X says it was received at 11:00 but has an event at 10:00; Y is another case
+		const x = [
+			'X,Melding,2024-03-01T10:00:00Z,KCC,2024-03-01T11:00:00Z',
+			'X,Afhandelen,2024-03-02T12:00:00Z,Afval,2024-03-01T11:00:00Z'
+		];
+		const y = ['Y,Melding,2024-03-05T09:00:00Z,KCC,']; // received: its first event
+		const file = (rows: string[]) =>
+			Readable.from([Buffer.from([head, ...rows].join('\n') + '\n')]);
+		const imp = (rows: string[]) =>
+			importStream(
+				(fn) => t().db.asService(fn),
+				file(rows),
+				opts(target, {
+					shape: 'event',
+					mapping: {
+						caseId: 'case',
+						activity: 'activity',
+						timestamp: 'timestamp',
+						department: 'department',
+						received: 'received'
+					}
+				})
+			);
+		await imp([...x, ...y]);
+		expect((await facts(t().db, target.id)).X).toMatchObject({
+			received_at: '2024-03-01T11:00:00+00:00'
+		});
+		// the same rows of X again and a new event of Y: X's times move to its first event
+		const second = await imp([...x, ...y, 'Y,Afhandelen,2024-03-06T09:00:00Z,Afval,']);
+		expect(second).toMatchObject({ casesAdded: 0, eventsAdded: 1 });
+		const { stored, recomputed } = await factsAndRecomputed(t().db, target.id);
+		expect(stored.X).toMatchObject({ received_at: '2024-03-01T10:00:00+00:00' });
+		expect(stored).toEqual(recomputed);
+	});
+
 	it('leaves the facts as they were when an import fails part-way', async () => {
 		const target = await withCategories(t().db, 'facts-fail');
 		const start = Date.UTC(2024, 0, 1);

@@ -266,15 +266,20 @@ export async function merge(
 	// Events added to cases that existed before move their first/last times. When every staged
 	// case was added just now there are none (a case is in one step only): skip the join.
 	if (events.n > 0 && cases.n < cases.staged) {
+		// (a case whose staged rows move its times without a new event is changed too)
 		await tx.query(
-			`update report r set received_at = least(r.received_at, t.first),
-			                     resolved_at = case when r.resolved_at is not null
-			                                        then greatest(r.resolved_at, t.last) end
-			   from (select external_id, min(occurred_at) as first, max(occurred_at) as last
-			           from koers_stage_event group by external_id) t
-			  where r.org_id = $1 and r.source = $2 and r.external_id = t.external_id
-			    and r.batch_id is distinct from $3
-			    and (t.first < r.received_at or t.last > r.resolved_at)`,
+			`with moved as (
+			   update report r set received_at = least(r.received_at, t.first),
+			                       resolved_at = case when r.resolved_at is not null
+			                                          then greatest(r.resolved_at, t.last) end
+			     from (select external_id, min(occurred_at) as first, max(occurred_at) as last
+			             from koers_stage_event group by external_id) t
+			    where r.org_id = $1 and r.source = $2 and r.external_id = t.external_id
+			      and r.batch_id is distinct from $3
+			      and (t.first < r.received_at or t.last > r.resolved_at)
+			   returning r.id)
+			 insert into koers_touched
+			 select id from moved where id not in (select id from koers_touched)`,
 			[orgId, source, batchId]
 		);
 	}
