@@ -12,7 +12,10 @@
 --     recomputes the handoff facts of its cases;
 --   * private.report_event_flow (statement triggers on report_event) also recomputes the handoff
 --     facts of the cases whose events changed, and empties the table on TRUNCATE;
---   * a removed case takes its handoffs with it (on delete cascade).
+--   * a removed case takes its handoffs with it: a statement trigger on report (DELETE,
+--     TRUNCATE) removes them set-based, also while koers.importing is on, as a foreign key's
+--     on delete cascade would — without a foreign key, whose row-by-row check cost the import
+--     more than writing the facts themselves.
 -- The version of the figures moves in each of these paths already. What changes without the
 -- handoff changing — the agreements and their versions, department names — is joined at query
 -- time in public.handoff_waits, which keeps its signature, its columns and its rows.
@@ -20,7 +23,7 @@
 -- their own organisation; the handoffs of a batch still loading are hidden.
 
 create table public.handoff_fact (
-  report_id uuid not null references public.report (id) on delete cascade,
+  report_id uuid not null, -- public.report (id); removed with it (trigger below)
   ordinal integer not null, -- the handoff's position in the case (1 = first), as report_flow
   org_id uuid not null,
   category_id uuid,
@@ -47,6 +50,28 @@ create policy "case readers read handoff facts" on public.handoff_fact
 revoke insert, update, delete, truncate on public.handoff_fact
   from public, anon, authenticated, service_role;
 grant select on public.handoff_fact to authenticated, service_role;
+
+-- The handoffs of removed cases go with them, whatever koers.importing says (as on delete
+-- cascade would).
+create function private.report_handoffs_gone() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if tg_op = 'TRUNCATE' then
+    delete from public.handoff_fact;
+  else
+    delete from public.handoff_fact f using old_reports o where f.report_id = o.id;
+  end if;
+  return null;
+end
+$$;
+revoke all on function private.report_handoffs_gone() from public;
+create trigger report_handoffs_delete after delete on public.report
+  referencing old table as old_reports
+  for each statement execute function private.report_handoffs_gone();
+create trigger report_handoffs_truncate after truncate on public.report
+  for each statement execute function private.report_handoffs_gone();
 
 -- Recomputes the handoff facts of the given cases (null: of every case) from report,
 -- report_flow and the organisation's zone; cases without handoffs, or gone, have none.

@@ -250,6 +250,10 @@ forEachDriver('handoff facts', (t) => {
 				 where r.external_id like 'c%'`
 			);
 			expect(n).toBe(0); // nothing done per statement
+			// a removed case takes its handoffs with it, importing or not
+			await tx.query(`delete from report where org_id = $1 and external_id in ('a12', 'a13')`, [
+				a.id
+			]);
 			await tx.query(
 				`select private.refresh_case_facts($1, array(
 				   select id from report where org_id = $1
@@ -308,12 +312,19 @@ forEachDriver('handoff facts', (t) => {
 		expect(staff[0].n).toBe(0);
 	});
 
-	it('leave no handoff behind when report_event is truncated', async () => {
+	it('leave no handoff behind when report_event or report is truncated', async () => {
+		const facts = async () =>
+			(
+				await svc((tx) =>
+					tx.query<{ n: number }>('select count(*)::integer as n from handoff_fact')
+				)
+			)[0].n;
 		await t().owner.transaction((tx) => tx.query('truncate report_event'));
-		const [{ n }] = await svc((tx) =>
-			tx.query<{ n: number }>('select count(*)::integer as n from handoff_fact')
-		);
-		expect(n).toBe(0);
+		expect(await facts()).toBe(0);
 		await expectEqual();
+		await svc((tx) => load(tx, a.id, 't', 20));
+		expect(await facts()).toBeGreaterThan(10);
+		await t().owner.transaction((tx) => tx.query('truncate report cascade'));
+		expect(await facts()).toBe(0);
 	});
 });
