@@ -215,6 +215,16 @@ forEachDriver('handoff facts', (t) => {
 				`update report set category_id = $2 where org_id = $1 and external_id in ('a3', 'a6', 'a9')`,
 				[a.id, cats[1]]
 			);
+			// a removed category leaves its cases without one (on delete set null)
+			const [gone] = await tx.query<{ id: string }>(
+				`insert into category (org_id, name) values ($1, 'Weg') returning id`,
+				[a.id]
+			);
+			await tx.query(
+				`update report set category_id = $2 where org_id = $1 and external_id in ('a14', 'a15')`,
+				[a.id, gone.id]
+			);
+			await tx.query('delete from category where id = $1', [gone.id]);
 			await tx.query(`delete from report where org_id = $1 and external_id in ('a7', 'a8')`, [
 				a.id
 			]);
