@@ -9,22 +9,21 @@
  * Prints a table, then the same as Markdown between `<!-- bench -->` markers, and puts that into
  * README.md (section "Benchmark"). Temporary files and the PostgreSQL it started are removed.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import postgres from 'postgres';
 import { startThrowawayPostgres } from '../../tests/setup/throwaway-postgres';
 import type { ImportFile, Job, JobResult, Phases } from './child';
+import { child, postgresServer } from './jobs';
 import { bundleTable, bundleVerdict, measureIdeasBundle, type BundleFigures } from './bundle';
 import { writeLog } from './generate';
 import { formatProfile, summariseProfile } from './profile';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 const PANDAS = fileURLToPath(new URL('./pandas_figures.py', import.meta.url));
 const DATA = join(ROOT, '..', 'shared', 'data');
 const PYTHON = '/usr/bin/python3';
@@ -56,52 +55,6 @@ const secs = (s: number) => `${s < 10 ? s.toFixed(2) : s.toFixed(1)} s`;
 const mib = (n: number) => `${fmt(n)} MB`;
 const perSecond = (rows: number, s: number) => fmt(rows / s);
 const log = (text: string) => process.stderr.write(`${text}\n`);
-
-/** Runs one job in a child process; returns its result and its wall-clock seconds. */
-async function child(
-	job: Job,
-	options: { profileDir?: string; timeoutSeconds?: number } = {}
-): Promise<JobResult & { wallSeconds: number }> {
-	const start = performance.now();
-	const argv = ['--import', 'tsx'];
-	if (options.profileDir) argv.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
-	const proc = spawn(process.execPath, [...argv, CHILD, JSON.stringify(job)], {
-		cwd: ROOT,
-		stdio: ['ignore', 'pipe', 'inherit']
-	});
-	let out = '';
-	proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-	const timer = setTimeout(() => proc.kill('SIGKILL'), (options.timeoutSeconds ?? 900) * 1000);
-	const code = await new Promise<number | null>((resolve) => proc.on('close', resolve));
-	clearTimeout(timer);
-	const line = out.split('\n').find((l) => l.startsWith('@@bench '));
-	if (code !== 0 || !line)
-		throw new Error(`the ${job.kind} job on ${job.db} failed (exit ${code}):\n${out.slice(-2000)}`);
-	return {
-		...(JSON.parse(line.slice(8)) as JobResult),
-		wallSeconds: (performance.now() - start) / 1000
-	};
-}
-
-/** A fresh database on the PostgreSQL server for each job; dropped afterwards. */
-function postgresServer(serverUrl: string) {
-	const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-	let n = 0;
-	return {
-		async fresh<T>(fn: (url: string) => Promise<T>): Promise<T> {
-			const name = `koers_bench_${process.pid}_${++n}`;
-			await admin.unsafe(`create database ${name}`);
-			try {
-				const url = new URL(serverUrl);
-				url.pathname = `/${name}`;
-				return await fn(url.toString());
-			} finally {
-				await admin.unsafe(`drop database if exists ${name} with (force)`);
-			}
-		},
-		end: () => admin.end({ timeout: 5 })
-	};
-}
 
 /** pandas from Debian (python3-pandas): installed with apt when missing and we are root. */
 function pandasAvailable(): boolean {

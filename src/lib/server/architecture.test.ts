@@ -270,6 +270,7 @@ const WRITERS: Record<string, string[]> = {
 	report_event: ['import/load'],
 	report_flow: [], // maintained by the database from report_event
 	case_fact: [], // maintained by the database from report and report_event
+	handoff_fact: [], // maintained by the database from report, report_event and the zone
 	figures_version: [], // bumped by database triggers (private schema)
 	mapping_preset: ['case-data/presets'],
 	api_token: ['case-data/tokens'],

@@ -76,6 +76,7 @@ const MATRIX: Record<string, Record<Op, Cell>> = {
 	report_event: { ...all(admins), select: caseReaders, update: nobody },
 	report_flow: { select: caseReaders, insert: nobody, update: nobody, delete: nobody },
 	case_fact: { select: caseReaders, insert: nobody, update: nobody, delete: nobody },
+	handoff_fact: { select: caseReaders, insert: nobody, update: nobody, delete: nobody },
 	case_lead_time: { select: caseReaders, insert: nobody, update: nobody, delete: nobody },
 	mapping_preset: all(admins),
 	api_token: all(admins),
@@ -341,6 +342,19 @@ const SPECS: Record<string, Spec> = {
 			insertPerOrg(f, (o) => [
 				[
 					`insert into case_fact (report_id, org_id, source, source_repeat) values ($1, $2, 'matrix', false)`,
+					[o.report, o.org]
+				]
+			]),
+		rows: (f) => perOrg(f, (o) => [o.report])
+	},
+	handoff_fact: {
+		key: 'report_id::text',
+		set: 'wait_hours = wait_hours',
+		insert: (f) =>
+			insertPerOrg(f, (o) => [
+				[
+					`insert into handoff_fact (report_id, ordinal, org_id, from_department, to_department, left_at, arrived_at, left_local_date, arrived_week, wait_hours, wait_working_days)
+					 values ($1, 1, $2, 'A', 'B', now(), now(), current_date, current_date, 0, 0)`,
 					[o.report, o.org]
 				]
 			]),
@@ -937,6 +951,14 @@ forEachDriver('the access-control matrix', (t) => {
 				};
 			};
 			const orgs = { a: await orgRows(a), b: await orgRows(b) };
+			// a handoff in each organisation's case, so that handoff_fact has a row of it
+			for (const o of [orgs.a, orgs.b])
+				await tx.query(
+					`insert into report_event (org_id, report_id, occurred_at, activity, department, seq)
+					 values ($1, $2, now(), 'Doorzetten', 'KCC', 2),
+					        ($1, $2, now() + interval '1 hour', 'Oppakken', 'Afval', 3)`,
+					[o.org, o.report]
+				);
 			orgs.a.categories.push(orgs.a.spareCategory);
 			orgs.b.categories.push(orgs.b.spareCategory);
 

@@ -1,8 +1,9 @@
 /**
  * Handoff waits and how well the service agreements (DVO) between departments hold, computed in
- * SQL over public.handoff_waits (supabase/migrations/20261204090000_agreements.sql): one row per
- * handoff A → B, its wait from the last event in A to the first event in B, and the agreement
- * version it is held to. Call inside a transaction of the Db port, as a user (row level security
+ * SQL over public.handoff_waits (supabase/migrations/20261204090000_agreements.sql; since
+ * 20261205010000_handoff_facts.sql read from the per-handoff facts public.handoff_fact): one row
+ * per handoff A → B, its wait from the last event in A to the first event in B, and the
+ * agreement version it is held to. Call inside a transaction of the Db port, as a user (row level security
  * decides which cases count) or on the service path with `orgId`.
  */
 import type { Queryable } from '../db/types';
