@@ -549,8 +549,12 @@ async function main() {
 		const phaseRows = [
 			phaseRow('read, parse, check, stage (Node)', (p) => p.node),
 			phaseRow('COPY into the staging table', (p) => p.copy),
+			phaseRow('merge: insert categories', (p) => p.categories),
 			phaseRow('merge: insert reports', (p) => p.reports),
-			phaseRow('merge: insert events (+ report_flow trigger)', (p) => p.events),
+			phaseRow('merge: insert events', (p) => p.events),
+			phaseRow("merge: move existing cases' times", (p) => p.update),
+			phaseRow('per-case facts (refresh_case_facts, once per step)', (p) => p.refresh),
+			phaseRow('begin / commit of the steps', (p) => p.commit),
 			phaseRow('other statements', (p) => p.other)
 		];
 
