@@ -184,7 +184,7 @@ forEachDriver('an import refreshes the per-case facts itself', (t) => {
 		expect(changed.length).toBeGreaterThan(flagsChanged.length);
 	});
 
-	it('refreshes a case whose times a later file moves without adding its events', async () => {
+	it("moves an existing case's times only by the events a later file adds", async () => {
 		const target = await withCategories(t().db, 'facts-move');
 		const head = 'case,activity,timestamp,department,received';
 		// X says it was received at 11:00 but has an event at 10:00; Y is another case
@@ -211,15 +211,73 @@ forEachDriver('an import refreshes the per-case facts itself', (t) => {
 				})
 			);
 		await imp([...x, ...y]);
-		expect((await facts(t().db, target.id)).X).toMatchObject({
-			received_at: '2024-03-01T11:00:00+00:00'
-		});
-		// the same rows of X again and a new event of Y: X's times move to its first event
+		const first = await facts(t().db, target.id);
+		expect(first.X).toMatchObject({ received_at: '2024-03-01T11:00:00+00:00' });
+		// the same file again adds nothing and changes nothing
+		expect(await imp([...x, ...y])).toMatchObject({ casesAdded: 0, eventsAdded: 0 });
+		expect(await facts(t().db, target.id)).toEqual(first);
+		// the same rows of X and a new, later event of Y: Y's times and facts move, X stays
 		const second = await imp([...x, ...y, 'Y,Afhandelen,2024-03-06T09:00:00Z,Afval,']);
 		expect(second).toMatchObject({ casesAdded: 0, eventsAdded: 1 });
-		const { stored, recomputed } = await factsAndRecomputed(t().db, target.id);
-		expect(stored.X).toMatchObject({ received_at: '2024-03-01T10:00:00+00:00' });
-		expect(stored).toEqual(recomputed);
+		let now = await factsAndRecomputed(t().db, target.id);
+		expect(now.stored.X).toEqual(first.X);
+		expect(now.stored.Y).toMatchObject({ resolved_at: '2024-03-06T09:00:00+00:00', events: 2 });
+		expect(now.stored).toEqual(now.recomputed);
+		// an earlier event of X: X's receipt moves to it
+		await imp(['X,Bellen,2024-03-01T08:00:00Z,KCC,']);
+		now = await factsAndRecomputed(t().db, target.id);
+		expect(now.stored.X).toMatchObject({ received_at: '2024-03-01T08:00:00+00:00', events: 3 });
+		expect(now.stored).toEqual(now.recomputed);
+	});
+
+	it('never changes an existing case when an import that gave it events fails', async () => {
+		const target = await withCategories(t().db, 'facts-fail-existing');
+		const start = Date.UTC(2024, 0, 1);
+		await importStream((fn) => t().db.asService(fn), csv(eventRows(0, 50, start)), opts(target));
+		const before = await facts(t().db, target.id);
+		const reports = () =>
+			t().db.asService((tx) =>
+				tx.query(
+					'select external_id, received_at, resolved_at from report where org_id = $1 order by 1',
+					[target.id]
+				)
+			);
+		const rowsBefore = await reports();
+		// new cases over several steps, and for C0…C49 an event a day before and after their own
+		const earlier = eventRows(0, 50, start).flatMap((row) => {
+			const [ext, , time] = row.split(',');
+			const at = Date.parse(time);
+			return [
+				`${ext},Bellen,${new Date(at - DAY).toISOString()},KCC,,,`,
+				`${ext},Nabellen,${new Date(at + 30 * DAY).toISOString()},KCC,,,`
+			];
+		});
+		let failed = false;
+		await expect(
+			importStream(
+				(fn) =>
+					t().db.asService((tx) =>
+						fn({
+							...tx,
+							query: <T>(text: string, params?: unknown[]) => {
+								// every step merged; the step that makes the batch visible fails
+								if (/set state = 'done'/.test(text)) {
+									failed = true;
+									throw new Error('the database went away');
+								}
+								return tx.query<T>(text, params);
+							}
+						})
+					),
+				csv([...earlier, ...eventRows(1000, Math.ceil((1.5 * STEP_ROWS) / 3), start, 'F')]),
+				opts(target)
+			)
+		).rejects.toThrow('the database went away');
+		expect(failed).toBe(true);
+		expect(await reports()).toEqual(rowsBefore);
+		const after = await factsAndRecomputed(t().db, target.id);
+		expect(after.stored).toEqual(before);
+		expect(after.recomputed).toEqual(before);
 	});
 
 	it('leaves the facts as they were when an import fails part-way', async () => {

@@ -2,7 +2,16 @@ import { readCsv } from './csv';
 import { detectDayFirst } from './dates';
 import { openInput } from './input';
 import type { Queryable } from '../db';
-import { Stager, discard, importing, merge, recordLine, refreshFacts, stageCsv } from './load';
+import {
+	Stager,
+	discard,
+	importing,
+	merge,
+	recordLine,
+	refreshFacts,
+	settleExisting,
+	stageCsv
+} from './load';
 import { Spill } from './spill';
 import { checkMapping, completeMapping, suggestMapping } from './mapping';
 import { pseudonymiser } from './pseudonym';
@@ -213,6 +222,8 @@ async function loadInSteps(
 	let cases = 0;
 	let events = 0;
 	let done = 0;
+	// cases of earlier imports that this one gives events: settled in the last step
+	const existing = new Set<string>();
 	try {
 		for await (const part of spill.steps(STEP_ROWS)) {
 			const added = await step(async (tx) => {
@@ -224,6 +235,7 @@ async function loadInSteps(
 			});
 			cases += added.cases;
 			events += added.events;
+			for (const id of added.existing) existing.add(id);
 			done += part.rows;
 			o.onStep(done);
 			// PGlite answers inside the microtask queue and the spill reads synchronously: without
@@ -236,6 +248,10 @@ async function loadInSteps(
 				// Nothing new (the same data again): leave no trace.
 				await tx.query('delete from import_batch where id = $1', [batch.id]);
 				return { batchId: null, casesAdded: 0, eventsAdded: 0 };
+			}
+			if (existing.size) {
+				await settleExisting(tx, batch.id, [...existing]);
+				await refreshFacts(tx, o.orgId);
 			}
 			await tx.query(
 				`update import_batch set state = 'done', rows_read = $2, rows_skipped = $3,
@@ -319,6 +335,7 @@ async function openBatch(tx: Queryable, o: BatchOptions) {
 			await stager.flush();
 			await importing(tx);
 			const added = await merge(tx, o.shape, o.orgId, source, row.id);
+			await settleExisting(tx, row.id, added.existing);
 			await refreshFacts(tx, o.orgId);
 			await importing(tx, false);
 			if (added.cases + added.events === 0) {

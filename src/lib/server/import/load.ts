@@ -192,14 +192,19 @@ export async function refreshFacts(tx: Queryable, orgId: string, all = false): P
 	return refreshed.n;
 }
 
-/** Merges the staged rows; returns how many reports and events were added. */
+/**
+ * Merges the staged rows; returns how many reports and events were added, and the cases of
+ * earlier imports that got events (`existing`). Those are left as they are here — their times
+ * and facts are the caller's to settle with `settleExisting`, when the batch becomes visible:
+ * until then their new events are hidden, and an import that fails never changed them.
+ */
 export async function merge(
 	tx: Queryable,
 	shape: 'case' | 'event',
 	orgId: string,
 	source: string,
 	batchId: string
-): Promise<{ cases: number; events: number }> {
+): Promise<{ cases: number; events: number; existing: string[] }> {
 	const stage = shape === 'event' ? 'koers_stage_event' : 'koers_stage_case';
 	await tx.query(
 		`insert into category (org_id, name, batch_id)
@@ -221,8 +226,7 @@ export async function merge(
 			   window w as (partition by external_id order by occurred_at, line
 			                rows between unbounded preceding and unbounded following)
 			    order by external_id, occurred_at, line`;
-	// The cases added (and below: the existing cases that get events) are kept in koers_touched
-	// for refreshFacts. `staged` counts the staged cases from the same rows (one per external id).
+	// The cases added are kept in koers_touched for refreshFacts. `staged` counts the staged cases from the same rows (one per external id).
 	const [cases] = await tx.query<{ n: number; staged: number }>(
 		`with s as (${caseRows}),
 		 added as (
@@ -240,9 +244,9 @@ export async function merge(
 		 select (select count(*) from added) as n, (select count(*) from s) as staged`,
 		[orgId, source, batchId]
 	);
-	if (shape === 'case') return { cases: cases.n, events: 0 };
+	if (shape === 'case') return { cases: cases.n, events: 0, existing: [] };
 
-	const [events] = await tx.query<{ n: number }>(
+	const [events] = await tx.query<{ n: number; existing: string[] }>(
 		`with added as (
 		   insert into report_event (org_id, report_id, occurred_at, activity, department, resource,
 		                             lifecycle, seq, occurrence, batch_id)
@@ -256,32 +260,38 @@ export async function merge(
 		     join report r on r.org_id = $1 and r.source = $2 and r.external_id = s.external_id
 		   on conflict (report_id, event_key) do nothing
 		   returning report_id),
-		 touched as (
-		   insert into koers_touched
-		   select report_id from added where report_id not in (select id from koers_touched)
-		   group by report_id)
-		 select count(*) as n from added`,
+		 cases as (select report_id, count(*) as n from added group by report_id)
+		 select coalesce(sum(c.n), 0)::int as n,
+		        array(select c2.report_id from cases c2 join report r on r.id = c2.report_id
+		               where r.batch_id is distinct from $3) as existing
+		   from cases c`,
 		[orgId, source, batchId]
 	);
-	// Events added to cases that existed before move their first/last times. When every staged
-	// case was added just now there are none (a case is in one step only): skip the join.
-	if (events.n > 0 && cases.n < cases.staged) {
-		// (a case whose staged rows move its times without a new event is changed too)
-		await tx.query(
-			`with moved as (
-			   update report r set received_at = least(r.received_at, t.first),
-			                       resolved_at = case when r.resolved_at is not null
-			                                          then greatest(r.resolved_at, t.last) end
-			     from (select external_id, min(occurred_at) as first, max(occurred_at) as last
-			             from koers_stage_event group by external_id) t
-			    where r.org_id = $1 and r.source = $2 and r.external_id = t.external_id
-			      and r.batch_id is distinct from $3
-			      and (t.first < r.received_at or t.last > r.resolved_at)
-			   returning r.id)
-			 insert into koers_touched
-			 select id from moved where id not in (select id from koers_touched)`,
-			[orgId, source, batchId]
-		);
-	}
-	return { cases: cases.n, events: events.n };
+	return { cases: cases.n, events: events.n, existing: events.existing };
+}
+
+/**
+ * Cases of earlier imports that this batch gave events (merge's `existing`): their first and
+ * last times move to the batch's events where those lie outside them (an open case stays open),
+ * and they join koers_touched for refreshFacts. Only events this batch added count: importing
+ * the same file again changes nothing. Call in the transaction that makes the batch visible.
+ */
+export async function settleExisting(tx: Queryable, batchId: string, cases: readonly string[]) {
+	if (!cases.length) return;
+	await tx.exec('create temp table if not exists koers_touched (id uuid) on commit drop');
+	await tx.query(
+		`with t as (
+		   select report_id, min(occurred_at) as first, max(occurred_at) as last
+		     from report_event
+		    where report_id = any ($2::uuid[]) and batch_id = $1
+		    group by report_id),
+		 moved as (
+		   update report r set received_at = least(r.received_at, t.first),
+		                       resolved_at = case when r.resolved_at is not null
+		                                          then greatest(r.resolved_at, t.last) end
+		     from t
+		    where r.id = t.report_id and (t.first < r.received_at or t.last > r.resolved_at))
+		 insert into koers_touched select report_id from t`,
+		[batchId, cases]
+	);
 }
