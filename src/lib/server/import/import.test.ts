@@ -482,6 +482,34 @@ forEachDriver('importStream with real files', (t) => {
 			expect(await counts(t().db, org.id)).toEqual(before);
 		});
 
+		it('an event log whose given receipt is after the last event: closed at the receipt, not refused', async () => {
+			// E1 says it was received on the 5th, its events are on the 2nd and 3rd (a registration
+			// date after the work, seen in real exports); E2 has no receipt column value
+			const log = [
+				'case,activity,time,received',
+				'E1,Melding,2024-01-02 09:00,2024-01-05 09:00',
+				'E1,Afhandelen,2024-01-03 09:00,2024-01-05 09:00',
+				'E2,Melding,2024-01-02 09:00,'
+			].join('\n');
+			const summary = await imp(bytesOf(log), {
+				shape: 'event',
+				mapping: { caseId: 'case', activity: 'activity', timestamp: 'time', received: 'received' },
+				source: 'late-receipt'
+			});
+			expect(summary).toMatchObject({ casesAdded: 2, eventsAdded: 3, errorCount: 0 });
+			const rows = await t().db.asService((tx) =>
+				tx.query<{ id: string; received: Date; resolved: Date }>(
+					`select external_id as id, received_at as received, resolved_at as resolved
+					   from report where org_id = $1 and source = 'late-receipt' order by 1`,
+					[org.id]
+				)
+			);
+			expect(rows.map((r) => [r.id, r.received.toISOString(), r.resolved.toISOString()])).toEqual([
+				['E1', '2024-01-05T08:00:00.000Z', '2024-01-05T08:00:00.000Z'],
+				['E2', '2024-01-02T08:00:00.000Z', '2024-01-02T08:00:00.000Z']
+			]);
+		});
+
 		it('lists the first 100 problems and counts them all', async () => {
 			const lines = ['id,received'];
 			for (let i = 0; i < 150; i++) lines.push(`B${i},31-02-2024 25:00`);

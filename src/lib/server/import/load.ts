@@ -213,14 +213,17 @@ export async function merge(
 		[orgId, batchId]
 	);
 	// One report per external id: case rows as given (the first row wins); event logs take
-	// the case attributes of the case's first event and its first and last event times.
+	// the case attributes of the case's first event and its first and last event times (a
+	// given receipt or resolution wins).
 	const caseRows =
 		shape === 'case'
 			? `select distinct on (external_id) * from koers_stage_case order by external_id, line`
 			: `select distinct on (external_id) line, external_id, category, channel, customer_key,
 			          location_key,
 			          coalesce(received_at, min(occurred_at) over w) as received_at,
-			          coalesce(resolved_at, max(occurred_at) over w) as resolved_at,
+			          -- a given receipt after the last event closes the case at its receipt
+			          coalesce(resolved_at, greatest(max(occurred_at) over w, received_at))
+			            as resolved_at,
 			          status, null::text as department, flagged_duplicate, reopened
 			     from koers_stage_event
 			   window w as (partition by external_id order by occurred_at, line
