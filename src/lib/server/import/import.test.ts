@@ -482,21 +482,29 @@ forEachDriver('importStream with real files', (t) => {
 			expect(await counts(t().db, org.id)).toEqual(before);
 		});
 
-		it('an event log whose given receipt is after the last event: closed at the receipt, not refused', async () => {
+		it('an event log whose given receipt is after its events (or resolution before them) is not refused', async () => {
 			// E1 says it was received on the 5th, its events are on the 2nd and 3rd (a registration
-			// date after the work, seen in real exports); E2 has no receipt column value
+			// date after the work, seen in real exports); E2 has no receipt column value; E3 was
+			// resolved on the 1st by its resolution column, before its only event
 			const log = [
-				'case,activity,time,received',
-				'E1,Melding,2024-01-02 09:00,2024-01-05 09:00',
-				'E1,Afhandelen,2024-01-03 09:00,2024-01-05 09:00',
-				'E2,Melding,2024-01-02 09:00,'
+				'case,activity,time,received,resolved',
+				'E1,Melding,2024-01-02 09:00,2024-01-05 09:00,',
+				'E1,Afhandelen,2024-01-03 09:00,2024-01-05 09:00,',
+				'E2,Melding,2024-01-02 09:00,,',
+				'E3,Melding,2024-01-02 09:00,,2024-01-01 09:00'
 			].join('\n');
 			const summary = await imp(bytesOf(log), {
 				shape: 'event',
-				mapping: { caseId: 'case', activity: 'activity', timestamp: 'time', received: 'received' },
+				mapping: {
+					caseId: 'case',
+					activity: 'activity',
+					timestamp: 'time',
+					received: 'received',
+					resolved: 'resolved'
+				},
 				source: 'late-receipt'
 			});
-			expect(summary).toMatchObject({ casesAdded: 2, eventsAdded: 3, errorCount: 0 });
+			expect(summary).toMatchObject({ casesAdded: 3, eventsAdded: 4, errorCount: 0 });
 			const rows = await t().db.asService((tx) =>
 				tx.query<{ id: string; received: Date; resolved: Date }>(
 					`select external_id as id, received_at as received, resolved_at as resolved
@@ -506,7 +514,8 @@ forEachDriver('importStream with real files', (t) => {
 			);
 			expect(rows.map((r) => [r.id, r.received.toISOString(), r.resolved.toISOString()])).toEqual([
 				['E1', '2024-01-05T08:00:00.000Z', '2024-01-05T08:00:00.000Z'],
-				['E2', '2024-01-02T08:00:00.000Z', '2024-01-02T08:00:00.000Z']
+				['E2', '2024-01-02T08:00:00.000Z', '2024-01-02T08:00:00.000Z'],
+				['E3', '2024-01-01T08:00:00.000Z', '2024-01-01T08:00:00.000Z']
 			]);
 		});
 

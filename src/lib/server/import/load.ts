@@ -220,8 +220,10 @@ export async function merge(
 			? `select distinct on (external_id) * from koers_stage_case order by external_id, line`
 			: `select distinct on (external_id) line, external_id, category, channel, customer_key,
 			          location_key,
-			          coalesce(received_at, min(occurred_at) over w) as received_at,
-			          -- a given receipt after the last event closes the case at its receipt
+			          -- a given receipt after the last event closes the case at its receipt, a
+			          -- given resolution before the first event opens it then (never resolved
+			          -- before received)
+			          coalesce(received_at, least(min(occurred_at) over w, resolved_at)) as received_at,
 			          coalesce(resolved_at, greatest(max(occurred_at) over w, received_at))
 			            as resolved_at,
 			          status, null::text as department, flagged_duplicate, reopened
