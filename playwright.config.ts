@@ -5,7 +5,8 @@ import { defineConfig, devices } from '@playwright/test';
 // with the demo organisation. Each run starts from fresh data folders.
 // E2E_PORT moves both servers (for running two suites side by side on one machine).
 const base = Number(process.env.E2E_PORT ?? 4173);
-const run = `${process.env.TMPDIR ?? '/tmp'}/koers-e2e-${Date.now().toString(36)}`;
+// (`npm test` sets KOERS_E2E_ROOT to a folder it removes afterwards)
+const run = `${process.env.KOERS_E2E_ROOT ?? process.env.TMPDIR ?? '/tmp'}/koers-e2e-${Date.now().toString(36)}`;
 const server = (port: number, demo: boolean) => ({
 	command: `node src/scripts/start.js --no-build`,
 	port,

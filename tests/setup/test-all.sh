@@ -40,4 +40,8 @@ KOERS_SESSION_SECRET="$KOERS_BUILD_CANARY" KOERS_PSEUDONYM_SECRET="$KOERS_BUILD_
 echo "▶ production install (npm install --omit=dev: its size, the built server starts from it)"
 npx tsx tests/setup/production-install.ts
 echo "▶ browser tests (Playwright, Chromium)"
+# the servers' data folders (a few hundred MB per run) go with the run
+KOERS_E2E_ROOT="$(mktemp -d "${TMPDIR:-/tmp}/koers-e2e-run-XXXXXX")"
+export KOERS_E2E_ROOT
+trap 'rm -rf "$KOERS_E2E_ROOT"' EXIT
 npx playwright test
