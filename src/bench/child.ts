@@ -17,6 +17,7 @@ import type { Queryable } from '../lib/server/db/types';
 import * as metrics from '../lib/server/figures/metrics';
 import { agreementHolds, handoffMatrix } from '../lib/server/figures/handoffs';
 import { arrivals } from '../lib/server/figures/load';
+import { silenceSummary } from '../lib/server/figures/silence';
 
 const SUPABASE_DIR = fileURLToPath(new URL('../../supabase', import.meta.url));
 
@@ -60,6 +61,8 @@ export interface FiguresResult {
 	/** Issue 12: handoff waits per agreement and per department pair, arrivals per hour. */
 	handoffSeconds?: number[];
 	arrivalsSeconds?: number[];
+	/** Issue 12: the silence summary of all time, with two contact activities defined. */
+	silenceSeconds?: number[];
 }
 
 /** Where an import's time went: database statements by kind, and the rest (Node). */
@@ -317,13 +320,30 @@ async function runImport(job: Extract<Job, { kind: 'import' }>): Promise<JobResu
 				await db.asService((tx) => arrivals(tx, {}));
 				arrivalsSeconds.push(now() - a);
 			}
+			// two contact activities (the customer informed, information received) before timing the
+			// silence summary of all time: defining them computes every closed case's silence
+			await db.asService((tx) =>
+				tx.query(
+					`insert into public.contact_activity (org_id, activity, direction)
+					 values ($1, 'Klant informeren', 'outbound'), ($1, 'Informatie ontvangen', 'inbound')
+					 on conflict do nothing`,
+					[orgId]
+				)
+			);
+			const silenceSeconds: number[] = [];
+			for (let i = 0; i < job.figures.repeat; i++) {
+				const s = now();
+				await db.asService((tx) => silenceSummary(tx, { orgId }));
+				silenceSeconds.push(now() - s);
+			}
 			figures = {
 				summarySeconds,
 				weeklySeconds: hasWeekly ? weeklySeconds : null,
 				weeks: hasWeekly ? weeks : null,
 				summary: summary!,
 				handoffSeconds,
-				arrivalsSeconds
+				arrivalsSeconds,
+				silenceSeconds
 			};
 		}
 		return {

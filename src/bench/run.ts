@@ -506,6 +506,13 @@ async function main() {
 				`≤ ${TARGET.figuresSeconds} s on PG`
 			],
 			[
+				'figures: silence (all time), first / best',
+				figCell(pgFig.silenceSeconds),
+				figCell(liteFig.silenceSeconds),
+				'',
+				`≤ ${TARGET.figuresSeconds} s on PG`
+			],
+			[
 				'Koers end to end: CSV import + summary()',
 				secs(pgEnd),
 				secs(liteEnd),
@@ -586,6 +593,10 @@ async function main() {
 			verdict(
 				pgFigures <= TARGET.figuresSeconds,
 				`all figures ≤ ${TARGET.figuresSeconds} s on PostgreSQL (summary() ${secs(best(pgFig.summarySeconds))} + weekly() ${secs(best(pgFig.weeklySeconds ?? [0]))})`
+			),
+			verdict(
+				best(pgFig.silenceSeconds ?? [Infinity]) <= TARGET.figuresSeconds,
+				`silence summary of all time ≤ ${TARGET.figuresSeconds} s on PostgreSQL (${secs(best(pgFig.silenceSeconds ?? [Infinity]))})`
 			),
 			...(pandas
 				? [

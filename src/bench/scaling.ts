@@ -74,7 +74,8 @@ function cells(r: Row): string[] {
 		`${fmt(r.result.peakMiB)} MB`,
 		firstBest(f.summarySeconds.map((s, i) => s + (weekly[i] ?? 0))),
 		firstBest(f.handoffSeconds),
-		firstBest(f.arrivalsSeconds)
+		firstBest(f.arrivalsSeconds),
+		firstBest(f.silenceSeconds)
 	];
 }
 
@@ -85,7 +86,8 @@ const HEAD = [
 	'importer peak RSS',
 	'summary + weekly: first / best',
 	'handoff matrix + agreements: first / best',
-	'arrivals: first / best'
+	'arrivals: first / best',
+	'silence (all time): first / best'
 ];
 
 async function main() {
