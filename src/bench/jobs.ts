@@ -7,6 +7,18 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import type { Job, JobResult } from './child';
 
+/** The generated log's CSV columns, as the database's own COPY loads them (src/bench/generate.ts). */
+export const COPY_COLUMNS: [string, string][] = [
+	['case_id', 'text'],
+	['activity', 'text'],
+	['time', 'timestamptz'],
+	['department', 'text'],
+	['resource', 'text'],
+	['lifecycle', 'text'],
+	['channel', 'text'],
+	['category', 'text']
+];
+
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

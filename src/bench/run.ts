@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startThrowawayPostgres } from '../../tests/setup/throwaway-postgres';
 import type { ImportFile, Job, JobResult, Phases } from './child';
-import { child, postgresServer } from './jobs';
+import { child, COPY_COLUMNS, postgresServer } from './jobs';
 import { bundleTable, bundleVerdict, measureIdeasBundle, type BundleFigures } from './bundle';
 import { writeLog } from './generate';
 import { formatProfile, summariseProfile } from './profile';
@@ -274,18 +274,14 @@ async function main() {
 			url,
 			files: [{ file: csvQuarter, label: 'CSV quarter' }]
 		}));
-		const columns: [string, string][] = [
-			['case_id', 'text'],
-			['activity', 'text'],
-			['time', 'timestamptz'],
-			['department', 'text'],
-			['resource', 'text'],
-			['lifecycle', 'text'],
-			['channel', 'text'],
-			['category', 'text']
-		];
 		log('PostgreSQL: COPY …');
-		const pgCopy = await onPg((url) => ({ kind: 'copy', db: 'postgres', url, file: csv, columns }));
+		const pgCopy = await onPg((url) => ({
+			kind: 'copy',
+			db: 'postgres',
+			url,
+			file: csv,
+			columns: COPY_COLUMNS
+		}));
 
 		log('PGlite: import CSV …');
 		const liteCsv = await onPglite('csv', (dataDir) => ({
@@ -308,7 +304,7 @@ async function main() {
 			db: 'pglite',
 			dataDir,
 			file: csv,
-			columns
+			columns: COPY_COLUMNS
 		}));
 
 		log('PostgreSQL and PGlite: a child process that imports nothing (memory at rest) …');

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { startThrowawayPostgres } from '../../tests/setup/throwaway-postgres';
 import type { Job, JobResult } from './child';
 import { writeLog } from './generate';
-import { child, postgresServer } from './jobs';
+import { child, COPY_COLUMNS, postgresServer } from './jobs';
 import { log, machine, markdownTable, textTable, updateReadme } from './report';
 
 type Db = 'postgres' | 'pglite';
@@ -35,16 +35,6 @@ const DBS: Db[] = args.db === 'both' ? ['postgres', 'pglite'] : [args.db as Db];
 if (!DBS.every((d) => d === 'postgres' || d === 'pglite'))
 	throw new Error('--db: postgres, pglite or both');
 
-const COLUMNS: [string, string][] = [
-	['case_id', 'text'],
-	['activity', 'text'],
-	['time', 'timestamptz'],
-	['department', 'text'],
-	['resource', 'text'],
-	['lifecycle', 'text'],
-	['channel', 'text'],
-	['category', 'text']
-];
 /** An hour per job at most: a 5M-event import into PGlite takes minutes, not an hour. */
 const TIMEOUT_SECONDS = 3600;
 
@@ -129,7 +119,9 @@ async function main() {
 					figures: { repeat: 2 }
 				}));
 				log(`  ${db}: COPY …`);
-				const copy = await run((t) => ({ ...t, kind: 'copy', file: csv, columns: COLUMNS }) as Job);
+				const copy = await run(
+					(t) => ({ ...t, kind: 'copy', file: csv, columns: COPY_COLUMNS }) as Job
+				);
 				const row = { db, events, cases: generated.cases, csvMB, result, copy };
 				rows.push(row);
 				log(`  ${db}: ${cells(row).join(' | ')}`);
