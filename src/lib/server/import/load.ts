@@ -26,6 +26,8 @@ const CASE_COLUMNS = [
 ];
 const EVENT_COLUMNS = [...CASE_COLUMNS, 'occurred_at', 'activity', 'resource', 'lifecycle'];
 const BATCH_ROWS = 20_000;
+/** The cases a transaction's merges added or changed, for refreshFacts. */
+const TOUCHED = 'create temp table if not exists koers_touched (id uuid) on commit drop';
 
 const NEEDS_QUOTES = /[",\n\r]/;
 const QUOTES = /"/g;
@@ -136,7 +138,7 @@ export class Stager {
 			create temp table if not exists koers_stage_event (
 				like koers_stage_case, occurred_at timestamptz, activity text, resource text, lifecycle text
 			) on commit drop;
-			create temp table if not exists koers_touched (id uuid) on commit drop;`);
+			${TOUCHED};`);
 		return new Stager(tx, shape);
 	}
 
@@ -231,8 +233,8 @@ export async function merge(
 			   window w as (partition by external_id order by occurred_at, line
 			                rows between unbounded preceding and unbounded following)
 			    order by external_id, occurred_at, line`;
-	// The cases added are kept in koers_touched for refreshFacts. `staged` counts the staged cases from the same rows (one per external id).
-	const [cases] = await tx.query<{ n: number; staged: number }>(
+	// The cases added are kept in koers_touched for refreshFacts.
+	const [cases] = await tx.query<{ n: number }>(
 		`with s as (${caseRows}),
 		 added as (
 		   insert into report (org_id, source, external_id, category_id, channel, customer_key,
@@ -246,7 +248,7 @@ export async function merge(
 		   on conflict (org_id, source, external_id) do nothing
 		   returning id),
 		 touched as (insert into koers_touched select id from added)
-		 select (select count(*) from added) as n, (select count(*) from s) as staged`,
+		 select count(*) as n from added`,
 		[orgId, source, batchId]
 	);
 	if (shape === 'case') return { cases: cases.n, events: 0, existing: [] };
@@ -283,7 +285,7 @@ export async function merge(
  */
 export async function settleExisting(tx: Queryable, batchId: string, cases: readonly string[]) {
 	if (!cases.length) return;
-	await tx.exec('create temp table if not exists koers_touched (id uuid) on commit drop');
+	await tx.exec(TOUCHED);
 	await tx.query(
 		`with t as (
 		   select report_id, min(occurred_at) as first, max(occurred_at) as last
