@@ -141,6 +141,10 @@ function timed(tx: Queryable, phases: Phases): Queryable {
 		}
 	};
 }
+/** The time the statements of all transactions took so far. */
+const statementSeconds = (p: Phases) =>
+	p.copy + p.reports + p.events + p.categories + p.update + p.refresh + p.other;
+
 const peakMiB = () => process.resourceUsage().maxRSS / 1024;
 
 const MiB = 1024 * 1024;
@@ -209,25 +213,10 @@ async function runImport(job: Extract<Job, { kind: 'import' }>): Promise<JobResu
 					loading = true;
 					phases.read += now() - readFrom;
 				}
-				const before =
-					phases.copy +
-					phases.reports +
-					phases.events +
-					phases.categories +
-					phases.update +
-					phases.refresh +
-					phases.other;
+				const before = statementSeconds(phases);
 				const t = now();
 				const result = await db.asService((tx) => fn(timed(tx, phases)));
-				const inside =
-					phases.copy +
-					phases.reports +
-					phases.events +
-					phases.categories +
-					phases.update +
-					phases.refresh +
-					phases.other -
-					before;
+				const inside = statementSeconds(phases) - before;
 				phases.commit += now() - t - inside;
 				if (runs === 1) readFrom = now();
 				else sample(memory.load);
